@@ -1,0 +1,24 @@
+package org.portcullis.gateway.relay;
+
+import java.net.InetAddress;
+import java.util.Optional;
+import org.portcullis.gateway.envelope.MailAddress;
+
+/**
+ * Decides who may send mail where: mail for an accepted domain is inbound and taken from
+ * anyone; mail for any other domain is relayed only for trusted networks and authenticated
+ * users; everything else gets {@code 554 5.7.1}.
+ */
+public interface RelayControl {
+
+    /** Checks a sender at MAIL FROM (e.g. a fully qualified domain); empty when acceptable. */
+    Optional<RelayDecision.Refuse> checkSender(MailAddress sender);
+
+    /**
+     * Checks one recipient at RCPT TO.
+     *
+     * @param client   the client's address
+     * @param authUser the authenticated user, or null
+     */
+    RelayDecision checkRecipient(MailAddress recipient, InetAddress client, String authUser);
+}

@@ -53,7 +53,7 @@ public final class EventLog {
     }
 
     private static void appendValue(StringBuilder line, String value) {
-        boolean quote = value.isEmpty() || value.indexOf(' ') >= 0 || value.indexOf('"') >= 0;
+        boolean quote = value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c == '"' || c == 0x7f);
         if (!quote) {
             line.append(value);
             return;
@@ -64,7 +64,7 @@ public final class EventLog {
             if (c == '"' || c == '\\') {
                 line.append('\\');
             }
-            line.append(c < 0x20 ? '?' : c);
+            line.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         line.append('"');
     }

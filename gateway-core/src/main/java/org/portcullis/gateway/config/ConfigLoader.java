@@ -94,9 +94,10 @@ public final class ConfigLoader {
         DeliveryConfig delivery = delivery(root.section("delivery"));
         List<RouteConfig> routes = routes(root);
         LocalDeliveryConfig local = localDelivery(root.section("local_delivery"));
+        DnsConfig dns = dns(root.section("dns"));
         root.finish("hostname", "listeners", "smtp", "tls", "auth", "relay", "spool", "delivery", "routes",
-                "local_delivery");
-        return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local);
+                "local_delivery", "dns");
+        return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local, dns);
     }
 
     private List<ListenerConfig> listeners(YamlSection root) throws ConfigException {
@@ -240,6 +241,19 @@ public final class ConfigLoader {
         String dir = s.string("maildir", null);
         s.finish("maildir");
         return new LocalDeliveryConfig(dir == null ? null : Path.of(dir));
+    }
+
+    private DnsConfig dns(YamlSection s) throws ConfigException {
+        DnsConfig d = DnsConfig.defaults();
+        List<String> servers = new ArrayList<>();
+        for (YamlSection.Scalar server : s.scalars("servers")) {
+            HostPort hp = hostPort(s, "servers", server, 53);
+            servers.add(hp.host().contains(":") ? "[" + hp.host() + "]:" + hp.port() : hp.host() + ":" + hp.port());
+        }
+        Duration timeout = s.duration("timeout", d.timeout());
+        boolean reverse = s.bool("reverse_lookup", d.reverseLookup());
+        s.finish("servers", "timeout", "reverse_lookup");
+        return new DnsConfig(servers, timeout, reverse);
     }
 
     private RouteConfig.NextHop nextHop(YamlSection s, YamlSection.Scalar h) throws ConfigException {

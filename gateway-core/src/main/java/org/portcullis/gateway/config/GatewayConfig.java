@@ -16,7 +16,8 @@ public record GatewayConfig(
         SpoolConfig spool,
         DeliveryConfig delivery,
         List<RouteConfig> routes,
-        LocalDeliveryConfig localDelivery) {
+        LocalDeliveryConfig localDelivery,
+        DnsConfig dns) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

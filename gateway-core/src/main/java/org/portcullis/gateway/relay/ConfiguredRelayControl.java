@@ -14,7 +14,9 @@ import org.portcullis.gateway.envelope.MailAddress;
  * {@code relay.trusted_networks}, {@code smtp.require_fqdn_sender}): mail for an accepted domain,
  * or for postmaster at the gateway's host name, is inbound and taken from anyone; mail for any
  * other domain goes outbound only for a client in a trusted network or an authenticated user.
- * Everyone else gets {@code 554 5.7.1 <addr>: Relay access denied}.
+ * Everyone else gets {@code 554 5.7.1 <addr>: Relay access denied}. A fully qualified sender
+ * domain (one whose top-level domain exists) is required of strangers only: internal systems
+ * often send from bare host names.
  */
 public final class ConfiguredRelayControl implements RelayControl {
 
@@ -48,9 +50,11 @@ public final class ConfiguredRelayControl implements RelayControl {
     }
 
     @Override
-    public Optional<RelayDecision.Refuse> checkSender(MailAddress sender) {
+    public Optional<RelayDecision.Refuse> checkSender(MailAddress sender, InetAddress client, String authUser) {
         Objects.requireNonNull(sender, "sender");
-        if (sender.isNullSender() || !requireFqdnSender || isFullyQualified(sender.domain())) {
+        Objects.requireNonNull(client, "client");
+        if (sender.isNullSender() || !requireFqdnSender || isTrusted(client, authUser)
+                || isFullyQualified(sender.domain())) {
             return Optional.empty();
         }
         refusals.count("non_fqdn_sender");
@@ -68,12 +72,17 @@ public final class ConfiguredRelayControl implements RelayControl {
         if (acceptedDomains.contains(recipient.domain()) || isOwnPostmaster(recipient)) {
             return new RelayDecision.Accept(RelayDecision.Direction.INBOUND);
         }
-        boolean authenticated = authUser != null && !authUser.isBlank();
-        if (authenticated || trustedNetworks.stream().anyMatch(network -> network.contains(client))) {
+        if (isTrusted(client, authUser)) {
             return new RelayDecision.Accept(RelayDecision.Direction.OUTBOUND);
         }
         refusals.count("relay_denied");
         return new RelayDecision.Refuse(554, "5.7.1", "<" + recipient + ">: Relay access denied");
+    }
+
+    /** Our own systems: a client in a trusted network, or one that authenticated. */
+    private boolean isTrusted(InetAddress client, String authUser) {
+        boolean authenticated = authUser != null && !authUser.isBlank();
+        return authenticated || trustedNetworks.stream().anyMatch(network -> network.contains(client));
     }
 
     private boolean isOwnPostmaster(MailAddress recipient) {

@@ -11,8 +11,14 @@ import org.portcullis.gateway.envelope.MailAddress;
  */
 public interface RelayControl {
 
-    /** Checks a sender at MAIL FROM (e.g. a fully qualified domain); empty when acceptable. */
-    Optional<RelayDecision.Refuse> checkSender(MailAddress sender);
+    /**
+     * Checks a sender at MAIL FROM (e.g. a fully qualified domain, required of strangers but
+     * not of trusted networks or authenticated users); empty when acceptable.
+     *
+     * @param client   the client's address
+     * @param authUser the authenticated user, or null
+     */
+    Optional<RelayDecision.Refuse> checkSender(MailAddress sender, InetAddress client, String authUser);
 
     /**
      * Checks one recipient at RCPT TO.

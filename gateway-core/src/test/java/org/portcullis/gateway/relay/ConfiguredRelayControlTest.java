@@ -175,20 +175,26 @@ class ConfiguredRelayControlTest {
     @ValueSource(strings = {"user@example.com", "user@mail.example.co.uk", "\u7528\u6237@\u4F8B\u5B50.\u4E2D\u56FD",
             "user@xn--fsqu00a.xn--fiqs8s", "user@EXAMPLE.ORG"})
     void acceptsFullyQualifiedSenders(String sender) {
-        assertThat(relay.checkSender(address(sender))).isEmpty();
+        assertThat(relay.checkSender(address(sender), STRANGER, null)).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"user@localhost", "user@mailhost", "user@corp.internal-tld", "user@example.c0m", "user@xn--fiqs8s"})
     void refusesSendersWithoutAFullyQualifiedDomain(String sender) {
-        assertThat(relay.checkSender(address(sender)))
+        assertThat(relay.checkSender(address(sender), STRANGER, null))
                 .contains(new Refuse(550, "5.1.7", "<" + sender + ">: Sender address rejected: "
                         + "need fully-qualified address"));
     }
 
     @Test
+    void trustedNetworksAndAuthenticatedUsersMaySendFromBareHostNames() {
+        assertThat(relay.checkSender(address("root@mailhost"), ip("10.1.2.3"), null)).isEmpty();
+        assertThat(relay.checkSender(address("root@mailhost"), STRANGER, "alice")).isEmpty();
+    }
+
+    @Test
     void alwaysAcceptsTheNullSender() {
-        assertThat(relay.checkSender(MailAddress.NULL_SENDER)).isEmpty();
+        assertThat(relay.checkSender(MailAddress.NULL_SENDER, STRANGER, null)).isEmpty();
     }
 
     @Test
@@ -196,12 +202,12 @@ class ConfiguredRelayControlTest {
         ConfiguredRelayControl lenient = new ConfiguredRelayControl(
                 new RelayConfig(List.of("example.com"), List.of()), "mx.example.org", false, registry);
 
-        assertThat(lenient.checkSender(address("user@localhost"))).isEmpty();
+        assertThat(lenient.checkSender(address("user@localhost"), STRANGER, null)).isEmpty();
     }
 
     @Test
     void countsRefusedSenders() {
-        relay.checkSender(address("user@localhost"));
+        relay.checkSender(address("user@localhost"), STRANGER, null);
 
         assertThat(registry.get("portcullis.relay.refused").tag("reason", "non_fqdn_sender").counter().count())
                 .isEqualTo(1.0);

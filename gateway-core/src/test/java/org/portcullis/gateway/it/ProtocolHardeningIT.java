@@ -51,7 +51,7 @@ class ProtocolHardeningIT {
         try (SmtpTalk talk = new SmtpTalk(gateway.port)) {
             talk.reply();
             assertThat(talk.command("EHLO client.test")).startsWith("250");
-            assertThat(talk.command("MAIL FROM:<a@sender.test>")).startsWith("250");
+            assertThat(talk.command("MAIL FROM:<a@sender.example.org>")).startsWith("250");
             assertThat(talk.command("RCPT TO:<user@example.com>")).startsWith("250");
             assertThat(talk.command("DATA")).startsWith("354");
             talk.send("Subject: " + marker + "\r\n\r\nhello" + separator
@@ -69,7 +69,7 @@ class ProtocolHardeningIT {
         assertThat(relayed).contains("Subject: " + marker).contains("Smuggled " + marker);
         assertThat(relayed).doesNotContain("\n.\n").doesNotContain("\r.\r");
         assertThat(Files.readString(Path.of(messages.get(messages.size() - 1).toString().replace(".eml", ".json"))))
-                .contains("\"mail_from\": \"a@sender.test\"").doesNotContain("evil@evil.example");
+                .contains("\"mail_from\": \"a@sender.example.org\"").doesNotContain("evil@evil.example");
     }
 
     @ParameterizedTest(name = "refuses RCPT TO:{0}")
@@ -93,7 +93,7 @@ class ProtocolHardeningIT {
         try (SmtpTalk talk = new SmtpTalk(gateway.port)) {
             talk.reply();
             talk.command("EHLO client.test");
-            assertThat(talk.command("MAIL FROM:<a@sender.test>")).startsWith("250");
+            assertThat(talk.command("MAIL FROM:<a@sender.example.org>")).startsWith("250");
             assertThat(talk.command("RCPT TO:" + path)).matches("5\\d\\d 5\\.\\d+\\.\\d+ .*");
             assertThat(talk.command("RCPT TO:<user@Example.COM>")).as("a real recipient still works").startsWith("250");
         }
@@ -119,7 +119,7 @@ class ProtocolHardeningIT {
         try (SmtpTalk talk = new SmtpTalk(gateway.port)) {
             talk.reply();
             talk.command("EHLO client.test");
-            talk.send("MAIL FROM:<a@sender.test>\nRSET\r\n");
+            talk.send("MAIL FROM:<a@sender.example.org>\nRSET\r\n");
             assertThat(talk.reply()).startsWith("500 5.5.2");
             assertThat(talk.silentFor(500)).isTrue();
             assertThat(talk.command("RCPT TO:<user@example.com>")).as("no MAIL was executed").startsWith("503");
@@ -130,7 +130,7 @@ class ProtocolHardeningIT {
     void swaksIsRefusedRelayToAnOutsideDomain() {
         Peers.requireSwaks();
         Peers.Result result = Peers.exec(Duration.ofSeconds(60), List.of("swaks", "--server",
-                "127.0.0.1:" + gateway.port, "--from", "a@sender.test", "--to", "someone@elsewhere.example",
+                "127.0.0.1:" + gateway.port, "--from", "a@sender.example.org", "--to", "someone@elsewhere.example",
                 "--quit-after", "RCPT"));
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("554 5.7.1");
@@ -141,7 +141,7 @@ class ProtocolHardeningIT {
         Peers.requireSwaks();
         int before = sink.messages().size();
         Peers.Result result = Peers.exec(Duration.ofSeconds(60), List.of("swaks", "--tls", "--server",
-                "127.0.0.1:" + gateway.port, "--from", "a@sender.test", "--to", "user@example.com",
+                "127.0.0.1:" + gateway.port, "--from", "a@sender.example.org", "--to", "user@example.com",
                 "--header", "Subject: over tls"));
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("queued as");

@@ -57,10 +57,24 @@ final class GatewayProcess implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Starts the gateway exactly as a newcomer does, with no configuration at all: the embedded
+     * default, which listens on 127.0.0.1:{@code port} (2525) and keeps its spool and Maildir
+     * under ./var of the working directory.
+     */
+    static GatewayProcess startEmbeddedDefault(Path workDir, int port) throws IOException {
+        Files.createDirectories(workDir);
+        GatewayProcess gateway = new GatewayProcess(port, workDir, null);
+        gateway.restart();
+        return gateway;
+    }
+
     /** Starts (again) on the same configuration and spool; waits for the 220 greeting. */
     void restart() throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString(),
-                "run", "--config", config.toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar().toString(), "run"));
+        if (config != null) {
+            command.addAll(List.of("--config", config.toString()));
+        }
         process = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)

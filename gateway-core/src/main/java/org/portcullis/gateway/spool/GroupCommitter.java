@@ -165,6 +165,16 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!thread.isAlive()) {
+            // Synced too late for the last batch: never promised, so removed and failed.
+            List<Pending> late = new ArrayList<>();
+            synced.drainTo(late);
+            late.remove(STOP);
+            for (Pending p : late) {
+                spool.discard(p.id(), null);
+                fail(p, new IOException("the spool closed before this commit finished"));
+            }
+        }
         completions.shutdown();
     }
 }

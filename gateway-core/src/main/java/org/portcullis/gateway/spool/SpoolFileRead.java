@@ -20,7 +20,10 @@ public sealed interface SpoolFileRead {
     record Corrupt(String reason) implements SpoolFileRead {
     }
 
-    /** The file went away while being read (moved or deleted by someone else). */
+    /**
+     * The file went away while being read (moved or deleted by someone else), or the reading
+     * thread was interrupted; the file is left as it is.
+     */
     record Missing() implements SpoolFileRead {
     }
 }

@@ -23,7 +23,8 @@ public final class SpoolFileReader {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(channel, named.get());
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | java.nio.channels.ClosedByInterruptException e) {
+            // Gone, or the reader is being stopped: either way the file is left as it is.
             return new SpoolFileRead.Missing();
         } catch (IOException e) {
             return new SpoolFileRead.Corrupt("cannot be read: " + e.getMessage());

@@ -58,7 +58,8 @@ final class DsnComposer {
             throws IOException {
         Envelope env = original.envelope();
         String date = date(dsn.arrival());
-        String boundary = dsn.queueId().value() + "/" + hostname.length() + ".portcullis.dsn";
+        // The DSN's own queue id makes the boundary unique; it cannot occur in the returned original.
+        String boundary = "=_" + dsn.queueId().value() + "_delivery_report";
         Return returned = returned(env, original.contentLength());
 
         StringBuilder head = new StringBuilder(2048);

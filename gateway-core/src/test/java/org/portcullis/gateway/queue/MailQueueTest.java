@@ -78,7 +78,7 @@ class MailQueueTest {
             long waited = (calls.get(i + 1).nanos() - calls.get(i).nanos()) / 1_000_000;
             assertThat(waited).as("wait %d", i + 1)
                     .isGreaterThanOrEqualTo(Math.round(expectedBase[i] * 0.8) - 5)
-                    .isLessThanOrEqualTo(Math.round(expectedBase[i] * 1.2) + 300);
+                    .isLessThanOrEqualTo(Math.round(expectedBase[i] * 1.2) + 500);  // slack for a busy machine
         }
         assertThat(log.lines("queue_id=" + env.queueId() + " event=deferred")).hasSize(4)
                 .allSatisfy(l -> assertThat(l).contains("to=<bob@example.com>", "relay=hop.test[127.0.0.1]:25",

@@ -59,7 +59,7 @@ class QueueAdminTest {
 
         assertThat(admin.hold(env.queueId())).isInstanceOfAny(AdminResult.Moved.class);
         assertThat(Files.exists(spoolDir.resolve("hold").resolve(env.queueId().value()))).isTrue();
-        Thread.sleep(200);   // an attempt in flight at the moment of the hold may still finish
+        Thread.sleep(400);   // an attempt in flight at the moment of the hold may still finish
         int attemptsWhileHeld = agent.callsFor(env.queueId()).size();
         Thread.sleep(600);
         assertThat(agent.callsFor(env.queueId())).hasSize(attemptsWhileHeld);

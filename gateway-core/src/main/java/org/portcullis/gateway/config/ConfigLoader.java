@@ -206,8 +206,10 @@ public final class ConfigLoader {
         Duration lifetime = s.duration("max_queue_lifetime", d.maxQueueLifetime());
         int perHop = s.integer("max_connections_per_hop", d.maxConnectionsPerHop(), 1, 10_000);
         Duration reuse = s.duration("connection_reuse_time", d.maxIdleConnectionTime());
-        s.finish("timeouts", "retry", "max_queue_lifetime", "max_connections_per_hop", "connection_reuse_time");
-        return new DeliveryConfig(connect, command, data, initial, max, jitter, lifetime, perHop, reuse);
+        int concurrent = s.integer("max_concurrent_deliveries", d.maxConcurrentDeliveries(), 1, 100_000);
+        s.finish("timeouts", "retry", "max_queue_lifetime", "max_connections_per_hop", "connection_reuse_time",
+                "max_concurrent_deliveries");
+        return new DeliveryConfig(connect, command, data, initial, max, jitter, lifetime, perHop, reuse, concurrent);
     }
 
     private List<RouteConfig> routes(YamlSection root) throws ConfigException {

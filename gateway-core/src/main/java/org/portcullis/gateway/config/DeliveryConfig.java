@@ -18,6 +18,9 @@ import java.time.Duration;
  *                            next hop
  * @param maxIdleConnectionTime {@code delivery.connection_reuse_time}: how long an idle
  *                            session to a next hop is kept for reuse
+ * @param maxConcurrentDeliveries {@code delivery.max_concurrent_deliveries}: delivery attempts
+ *                            in flight at once, over all next hops; more wait their turn in the
+ *                            active queue
  */
 public record DeliveryConfig(
         Duration connectTimeout,
@@ -28,7 +31,8 @@ public record DeliveryConfig(
         double retryJitter,
         Duration maxQueueLifetime,
         int maxConnectionsPerHop,
-        Duration maxIdleConnectionTime) {
+        Duration maxIdleConnectionTime,
+        int maxConcurrentDeliveries) {
 
     public static DeliveryConfig defaults() {
         return new DeliveryConfig(
@@ -40,6 +44,7 @@ public record DeliveryConfig(
                 0.2,
                 Duration.ofDays(5),
                 20,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                100);
     }
 }

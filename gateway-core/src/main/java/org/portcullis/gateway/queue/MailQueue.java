@@ -25,7 +25,8 @@ public final class MailQueue implements AutoCloseable {
 
     private final FileSpool spool;
     private final QueueManager manager;
-    private final QueueIdGenerator dsnIds = new QueueIdGenerator();
+    /** One generator for every id of this spool: SMTP sessions and DSNs alike, so no two collide. */
+    private final QueueIdGenerator queueIds = new QueueIdGenerator();
     private boolean started;
 
     private MailQueue(GatewayConfig config, DeliveryAgent agent, MeterRegistry registry, Clock clock,
@@ -34,7 +35,7 @@ public final class MailQueue implements AutoCloseable {
         DeliveryConfig delivery = config.delivery();
         QueueMetrics metrics = new QueueMetrics(registry);
         DsnComposer composer = new DsnComposer(config.hostname(), settings.dsnFullReturnLimit(), clock.getZone());
-        BounceNotifier notifier = new BounceNotifier(spool, dsnIds, composer, clock, metrics);
+        BounceNotifier notifier = new BounceNotifier(spool, queueIds, composer, clock, metrics);
         DeliveryAttempt attempt = new DeliveryAttempt(spool, agent, notifier, RetrySchedule.of(delivery),
                 delivery.maxQueueLifetime(), clock, metrics, RandomGenerator.getDefault());
         this.manager = new QueueManager(spool, attempt, clock, settings, metrics, delivery.maxConcurrentDeliveries());
@@ -74,6 +75,11 @@ public final class MailQueue implements AutoCloseable {
         SpoolRecovery.Result recovered = spool.recover();
         manager.start(recovered.messages());
         return recovered.report();
+    }
+
+    /** The queue ids of this spool; SMTP sessions take theirs from here too. */
+    public QueueIdGenerator queueIds() {
+        return queueIds;
     }
 
     /** Admin operations on this queue's spool directory. */

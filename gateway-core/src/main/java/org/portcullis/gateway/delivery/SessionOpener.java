@@ -55,12 +55,12 @@ final class SessionOpener {
         SmtpReply greeting = connection.read(timeouts.commandTimeout(), "greeting");
         if (greeting.code() != 220) {
             connection.quit();
-            return fail(hop, queueId, "greeting", "greeting_refused", greeting.text());
+            return fail(hop, queueId, "greeting", "greeting_failed", greeting.text());
         }
         Hello hello = hello(connection, hop.protocol());
         if (hello.refusal().isPresent()) {
             connection.quit();
-            return fail(hop, queueId, "hello", "hello_refused", hello.refusal().get());
+            return fail(hop, queueId, "hello", "hello_failed", hello.refusal().get());
         }
         if (policy == RouteConfig.TlsPolicy.NONE || clearOnly) {
             return new Opened.Ready(new HopSession(connection, hello.extensions(), hop.protocol()));
@@ -109,7 +109,7 @@ final class SessionOpener {
         Hello again = hello(connection, hop.protocol());
         if (again.refusal().isPresent()) {
             connection.quit();
-            return fail(hop, queueId, "hello", "hello_refused", again.refusal().get());
+            return fail(hop, queueId, "hello", "hello_failed", again.refusal().get());
         }
         return new Opened.Ready(new HopSession(connection, again.extensions(), hop.protocol()));
     }

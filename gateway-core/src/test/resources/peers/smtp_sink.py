@@ -8,7 +8,7 @@ Each accepted connection is counted in <dir>/connections.
 Usage: smtp_sink.py --port PORT --dir DIR [--lmtp] [--tls-cert C --tls-key K]
                     [--defer-rcpt SUBSTRING] [--reject-rcpt SUBSTRING]
                     [--pipelining] [--chunking] [--dsn] [--no-ehlo]
-                    [--busy] [--hangup-after N]
+                    [--busy] [--hangup-after N] [--tls-broken] [--starttls-inject]
 
 Extensions a plain aiosmtpd lacks, each off unless asked for:
   --pipelining     announce PIPELINING (aiosmtpd reads pipelined commands in order anyway)
@@ -19,6 +19,10 @@ Extensions a plain aiosmtpd lacks, each off unless asked for:
   --busy           greet every connection with 421 and hang up
   --hangup-after N after N messages on one connection, hang up on the next command without
                    a reply, as a server that dropped an idle connection looks to its client
+  --tls-broken     (with --tls-cert) answer STARTTLS with 220, then send no TLS but junk and
+                   hang up: a handshake that fails
+  --starttls-inject (with --tls-cert) send a second reply in clear right behind the 220 to
+                   STARTTLS, as a man in the middle injecting commands would
 """
 import argparse
 import asyncio
@@ -131,6 +135,16 @@ class Extras:
             return
         await super().smtp_EHLO(arg)
 
+    async def smtp_STARTTLS(self, arg):
+        if self.sink_options.tls_broken:
+            await self.push("220 2.0.0 Ready to start TLS")
+            await self.push("this is not a TLS handshake")
+            self.transport.close()
+            return
+        if self.sink_options.starttls_inject:
+            await self.push("220 2.0.0 Ready to start TLS\r\n250 2.0.0 injected in clear")
+        await super().smtp_STARTTLS(arg)
+
     async def smtp_RSET(self, arg):
         if self._hang_up_now():
             return
@@ -203,6 +217,8 @@ def main():
     parser.add_argument("--no-ehlo", action="store_true")
     parser.add_argument("--busy", action="store_true")
     parser.add_argument("--hangup-after", type=int, default=0)
+    parser.add_argument("--tls-broken", action="store_true")
+    parser.add_argument("--starttls-inject", action="store_true")
     args = parser.parse_args()
     Extras.sink_options = args
 

@@ -229,7 +229,12 @@ final class SmtpConnection {
             // leftovers and putting TLS in front of the decoder.
             SmtpReplyDecoder decoder = channel.pipeline().get(SmtpReplyDecoder.class);
             int injected = decoder == null ? 0 : decoder.discardBuffered();
-            inbox.removeIf(item -> item != CLOSED);
+            for (var it = inbox.iterator(); it.hasNext(); ) {
+                if (it.next() != CLOSED) {
+                    it.remove();
+                    injected++;
+                }
+            }
             if (injected > 0) {
                 lost("data sent in clear after 220 to STARTTLS");
                 channel.close();

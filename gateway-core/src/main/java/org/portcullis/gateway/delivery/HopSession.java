@@ -13,7 +13,6 @@ final class HopSession {
     private final EhloExtensions extensions;
     private final RouteConfig.Protocol protocol;
     private long idleSince;
-    private int transactions;
 
     HopSession(SmtpConnection connection, EhloExtensions extensions, RouteConfig.Protocol protocol) {
         this.connection = connection;
@@ -52,14 +51,9 @@ final class HopSession {
 
     void markIdle(long nanoTime) {
         idleSince = nanoTime;
-        transactions++;
     }
 
     long idleSince() {
         return idleSince;
-    }
-
-    int transactions() {
-        return transactions;
     }
 }

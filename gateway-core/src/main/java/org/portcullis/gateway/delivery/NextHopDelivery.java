@@ -104,6 +104,8 @@ final class NextHopDelivery {
             // The kept session died between its RSET and our MAIL: not the hop's fault, and no
             // reason to defer. One more try on a fresh connection, in the same slot.
             metrics.staleConnection(hop);
+            EventLog.info(log, envelope.queueId(), "stale_connection", "relay", hop.relay(),
+                    "reply", outcome.problem().orElse("no reply to MAIL FROM"), "action", "opening a new connection");
             session.connection().close();
             switch (opener.open(hop, tls, envelope.queueId())) {
                 case SessionOpener.Opened.Ready ready -> session = ready.session();

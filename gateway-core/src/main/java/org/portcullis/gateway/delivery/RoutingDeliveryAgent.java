@@ -80,7 +80,15 @@ public final class RoutingDeliveryAgent implements DeliveryAgent, AutoCloseable 
             return outcome;
         }
         try {
-            threads.execute(() -> outcome.complete(run(request)));
+            threads.execute(() -> {
+                try {
+                    outcome.complete(run(request));
+                } catch (RuntimeException | Error e) {
+                    // Whatever went wrong, the queue must hear back about every recipient.
+                    log.error("queue_id={} event=delivery_bug", request.envelope().queueId(), e);
+                    outcome.complete(allDeferred(request, "4.3.0 internal error in delivery: " + e));
+                }
+            });
         } catch (RejectedExecutionException e) {
             outcome.complete(allDeferred(request, "4.3.2 delivery agent is shut down"));
         }

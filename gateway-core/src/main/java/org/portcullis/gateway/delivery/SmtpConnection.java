@@ -3,11 +3,9 @@ package org.portcullis.gateway.delivery;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -19,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +33,7 @@ final class SmtpConnection {
     /** A QUIT's 221 is waited for this long before the connection is simply closed. */
     private static final Duration QUIT_GRACE = Duration.ofSeconds(2);
 
-    private static final Object CLOSED = new Object();
+    private static final Object CLOSED = ReplyInbox.CLOSED;
 
     private final Channel channel;
     private final HopAddress hop;
@@ -68,7 +67,7 @@ final class SmtpConnection {
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("replies", new SmtpReplyDecoder());
                 ch.pipeline().addLast("chunks", new ChunkedWriteHandler());
-                ch.pipeline().addLast("inbox", new Inbox(inbox, reason -> {
+                ch.pipeline().addLast("inbox", new ReplyInbox(inbox, reason -> {
                     if (self[0] != null) {
                         self[0].lost(reason);
                     }
@@ -295,14 +294,19 @@ final class SmtpConnection {
             return closed;
         }
         quitting = true;
-        Inbox handler = channel.pipeline().get(Inbox.class);
+        ReplyInbox handler = channel.pipeline().get(ReplyInbox.class);
         if (handler != null) {
-            handler.closeOnNextReply = true;
+            handler.closeOnNextReply();
         }
         channel.writeAndFlush(ByteBufUtil.writeAscii(channel.alloc(), "QUIT\r\n"));
-        channel.eventLoop().schedule(() -> {
+        try {
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The event loop is shutting down and closes every channel anyway.
             channel.close();
-        }, QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return closed;
     }
 
@@ -312,7 +316,12 @@ final class SmtpConnection {
 
     /** Runs a task on this connection's event loop after a delay; it must not block. */
     void after(Duration delay, Runnable task) {
-        channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the connection goes with the event loop, no timer needed.
+            channel.close();
+        }
     }
 
     private void lost(String reason) {
@@ -347,7 +356,7 @@ final class SmtpConnection {
         return describe(error);
     }
 
-    private static String describe(Throwable error) {
+    static String describe(Throwable error) {
         if (error instanceof ClosedChannelException) {
             return "closed";
         }
@@ -357,40 +366,5 @@ final class SmtpConnection {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
-    }
-
-    /** Puts replies into the inbox for the dialogue thread; marks the end of the connection. */
-    private static final class Inbox extends SimpleChannelInboundHandler<SmtpReply> {
-
-        private final LinkedBlockingQueue<Object> inbox;
-        private final java.util.function.Consumer<String> onProblem;
-        volatile boolean closeOnNextReply;
-
-        Inbox(LinkedBlockingQueue<Object> inbox, java.util.function.Consumer<String> onProblem) {
-            this.inbox = inbox;
-            this.onProblem = onProblem;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, SmtpReply reply) {
-            if (closeOnNextReply) {
-                ctx.close();
-                return;
-            }
-            inbox.add(reply);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            onProblem.accept(describe(cause));
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            onProblem.accept("closed");
-            inbox.add(CLOSED);
-            ctx.fireChannelInactive();
-        }
     }
 }

@@ -11,9 +11,9 @@ import java.util.List;
  * @param fromPeer false for replies we made up; their text is our own explanation, starting with
  *                 an enhanced status code
  */
-public record SmtpReply(int code, List<String> lines, boolean fromPeer) {
+record SmtpReply(int code, List<String> lines, boolean fromPeer) {
 
-    public SmtpReply {
+    SmtpReply {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("not a reply code: " + code);
         }
@@ -29,28 +29,23 @@ public record SmtpReply(int code, List<String> lines, boolean fromPeer) {
         return new SmtpReply(code, List.of(explanation), false);
     }
 
-    public boolean isPositive() {
+    boolean isPositive() {
         return code < 400;
     }
 
-    public boolean isTransient() {
+    boolean isTransient() {
         return code >= 400 && code < 500;
     }
 
-    public boolean isPermanent() {
+    boolean isPermanent() {
         return code >= 500;
-    }
-
-    /** The first line's text, e.g. {@code 2.0.0 Ok: stored}. */
-    public String firstLine() {
-        return lines.isEmpty() ? "" : lines.getFirst();
     }
 
     /**
      * The reply as a delivery report shows it: {@code 250 2.0.0 Ok: stored}, the lines of a
      * multi-line reply joined by spaces; our own replies without the code.
      */
-    public String text() {
+    String text() {
         String joined = String.join(" ", lines);
         return fromPeer ? code + (joined.isEmpty() ? "" : " " + joined) : joined;
     }

@@ -54,7 +54,12 @@ public final class RoutingDeliveryAgent implements DeliveryAgent, AutoCloseable 
     private volatile boolean closed;
 
     public RoutingDeliveryAgent(GatewayConfig config, MeterRegistry registry) {
-        this(config, registry, new MxResolver(config.dns(), registry), SMTP_PORT);
+        this(config, registry, new MxResolver(config.dns(), registry));
+    }
+
+    /** With a resolver shared with the rest of the gateway (e.g. for client names). */
+    public RoutingDeliveryAgent(GatewayConfig config, MeterRegistry registry, MxResolver resolver) {
+        this(config, registry, resolver, SMTP_PORT);
     }
 
     /** For tests: a resolver of their choice and MX hosts on a port other than 25. */

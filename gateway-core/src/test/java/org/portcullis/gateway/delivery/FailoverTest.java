@@ -109,7 +109,7 @@ class FailoverTest {
         try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             var delivery = new org.portcullis.gateway.config.DeliveryConfig(Duration.ofSeconds(3), Duration.ofMillis(700),
                     Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofHours(1), 0.2, Duration.ofDays(5), 5,
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), 100);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (var agent = new RoutingDeliveryAgent(config(List.of(route("example.com", RouteConfig.TlsPolicy.NONE,
                     "smtp://127.0.0.1:" + mute.getLocalPort())), null, delivery,

@@ -42,7 +42,7 @@ final class TestSetup {
     /** Short timeouts so that a test that fails does so quickly. */
     static DeliveryConfig delivery(int maxPerHop, Duration reuse) {
         return new DeliveryConfig(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), Duration.ofHours(1), 0.2, Duration.ofDays(5), maxPerHop, reuse);
+                Duration.ofMinutes(1), Duration.ofHours(1), 0.2, Duration.ofDays(5), maxPerHop, reuse, 100);
     }
 
     static GatewayConfig config(List<RouteConfig> routes, Path maildir) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProtocolHardeningIT {
 
     @TempDir
-    Path dir;
+    static Path dir;
     private SinkProcess sink;
     private GatewayProcess gateway;
 

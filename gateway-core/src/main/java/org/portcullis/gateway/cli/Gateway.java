@@ -1,0 +1,143 @@
+package org.portcullis.gateway.cli;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.portcullis.gateway.auth.Authenticator;
+import org.portcullis.gateway.auth.UsersFile;
+import org.portcullis.gateway.config.ConfigException;
+import org.portcullis.gateway.config.GatewayConfig;
+import org.portcullis.gateway.delivery.RoutingDeliveryAgent;
+import org.portcullis.gateway.dns.MxResolver;
+import org.portcullis.gateway.net.Transports;
+import org.portcullis.gateway.queue.MailQueue;
+import org.portcullis.gateway.relay.ConfiguredRelayControl;
+import org.portcullis.gateway.relay.SmtpPathParser;
+import org.portcullis.gateway.smtp.SmtpServer;
+import org.portcullis.gateway.smtp.SmtpServerContext;
+import org.portcullis.gateway.spool.RecoveryReport;
+import org.portcullis.gateway.tls.ServerTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the gateway is wired together from its configuration, by hand: DNS,
+ * delivery, the spool and queue, TLS, AUTH, relay control, and last the SMTP listeners — so
+ * nothing is accepted before the queue can take it.
+ */
+final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis");
+
+    private final RoutingDeliveryAgent delivery;
+    private final MailQueue queue;
+    private final EventLoopGroup smtpLoops;
+    private final SmtpServer server;
+
+    private Gateway(RoutingDeliveryAgent delivery, MailQueue queue, EventLoopGroup smtpLoops, SmtpServer server) {
+        this.delivery = delivery;
+        this.queue = queue;
+        this.smtpLoops = smtpLoops;
+        this.server = server;
+    }
+
+    /** What must load besides the YAML itself: the TLS certificate and key, and the users file. */
+    static void checkResources(GatewayConfig config) throws ConfigException {
+        ServerTls.create(config.tls(), config.hostname());
+        if (config.auth().enabled()) {
+            UsersFile.load(config.auth().usersFile());
+        }
+        new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
+                new SimpleMeterRegistry());
+    }
+
+    static Gateway start(GatewayConfig config, String configName)
+            throws ConfigException, IOException, InterruptedException {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        ServerTls tls = ServerTls.create(config.tls(), config.hostname());
+        Authenticator users = config.auth().enabled() ? UsersFile.load(config.auth().usersFile()) : null;
+        var relay = new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
+                registry);
+        MxResolver dns = new MxResolver(config.dns(), registry);
+        RoutingDeliveryAgent delivery = new RoutingDeliveryAgent(config, registry, dns);
+        MailQueue queue = null;
+        EventLoopGroup loops = null;
+        try {
+            queue = MailQueue.open(config, delivery, registry, Clock.systemDefaultZone());
+            RecoveryReport recovered = queue.start();
+            var context = new SmtpServerContext(config.hostname(), config.smtp(), queue.spool(),
+                    new SmtpPathParser(config.hostname(), registry), relay, tls.context(), users,
+                    reverseNames(config, dns), queue.queueIds(), Clock.systemDefaultZone());
+            loops = Transports.group(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                    new DefaultThreadFactory("smtpd"));
+            SmtpServer server = new SmtpServer(context, registry, loops);
+            List<InetSocketAddress> bound = bind(server, config);
+            LOG.info("Portcullis started on Java {} ({}) with {}", Runtime.version().feature(), Transports.name(),
+                    configName);
+            Banner.describe(config).forEach(line -> LOG.info(line));
+            LOG.info("bound:      {}", bound.stream().map(a -> Banner.hostPort(a.getAddress().getHostAddress(), a.getPort()))
+                    .toList());
+            LOG.info("queue:      {}", recovered);
+            return new Gateway(delivery, queue, loops, server);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (queue != null) {
+                queue.close();
+            }
+            if (loops != null) {
+                loops.shutdownGracefully();
+            }
+            delivery.close();
+            throw e;
+        }
+    }
+
+    private static List<InetSocketAddress> bind(SmtpServer server, GatewayConfig config)
+            throws IOException, InterruptedException {
+        try {
+            return server.start(config.listeners());
+        } catch (RuntimeException e) {
+            // Netty rethrows the socket's bind error unchecked; say which listener and why.
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof java.net.BindException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException io) {
+                throw new IOException("cannot listen on " + config.listeners().stream()
+                        .map(l -> Banner.hostPort(l.host(), l.port())).toList() + ": " + io.getMessage(), io);
+            }
+            throw e;
+        }
+    }
+
+    /** The client's verified name; loopback clients are {@code localhost} without asking DNS. */
+    private static Function<InetAddress, CompletableFuture<Optional<String>>> reverseNames(GatewayConfig config,
+                                                                                        MxResolver dns) {
+        if (!config.dns().reverseLookup()) {
+            return address -> CompletableFuture.completedFuture(
+                    address.isLoopbackAddress() ? Optional.of("localhost") : Optional.empty());
+        }
+        return address -> address.isLoopbackAddress()
+                ? CompletableFuture.completedFuture(Optional.of("localhost"))
+                : dns.reverseName(address);
+    }
+
+    /** Stops listening, lets deliveries under way finish (bounded), and closes the queue. */
+    @Override
+    public void close() {
+        LOG.info("stopping: no new connections; finishing deliveries under way");
+        server.close();
+        queue.close();
+        delivery.close();
+        smtpLoops.shutdownGracefully().syncUninterruptibly();
+        LOG.info("stopped");
+    }
+}

@@ -6,9 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import org.portcullis.gateway.net.Transports;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -30,8 +28,7 @@ final class ClientTransport implements AutoCloseable {
 
     ClientTransport(int threads) {
         // NIO is enough: its FileRegion goes through FileChannel.transferTo, i.e. sendfile(2).
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("delivery-io", true),
-                NioIoHandler.newFactory());
+        this.group = Transports.group(threads, new DefaultThreadFactory("delivery-io", true));
         try {
             // Opportunistic and required STARTTLS both encrypt without checking the certificate
             // (Postfix's "may" and "encrypt" levels): most MX hosts present certificates no one
@@ -51,7 +48,7 @@ final class ClientTransport implements AutoCloseable {
     CompletableFuture<Channel> connect(InetSocketAddress address, Duration timeout, ChannelInitializer<Channel> pipeline) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(Transports.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(pipeline);

@@ -86,7 +86,9 @@ final class Gateway implements AutoCloseable {
             Banner.describe(config).forEach(line -> LOG.info(line));
             LOG.info("bound:      {}", bound.stream().map(a -> Banner.hostPort(a.getAddress().getHostAddress(), a.getPort()))
                     .toList());
-            LOG.info("queue:      {}", recovered);
+            LOG.info("queue:      {} active, {} deferred, {} held{}", recovered.active(), recovered.deferred(),
+                    recovered.held(), recovered.corrupt() == 0 ? "" : ", " + recovered.corrupt()
+                            + " unreadable files set aside in corrupt/");
             return new Gateway(delivery, queue, loops, server);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (queue != null) {

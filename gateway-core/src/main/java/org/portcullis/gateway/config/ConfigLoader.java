@@ -45,7 +45,7 @@ public final class ConfigLoader {
             throw new ConfigException(file, 0, "no such configuration file");
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(file.toString(), reader);
+            return parse(file.toString(), reader, file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new ConfigException(file, 0, "cannot read: " + e.getMessage());
         }
@@ -56,13 +56,22 @@ public final class ConfigLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded default configuration is missing from the build");
             }
-            return parse("(embedded default) config/portcullis.yaml", new InputStreamReader(in, StandardCharsets.UTF_8));
+            return parse("(embedded default) config/portcullis.yaml", new InputStreamReader(in, StandardCharsets.UTF_8),
+                    workingDirectory());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read embedded default configuration", e);
         }
     }
 
     GatewayConfig parse(String name, Reader reader) throws ConfigException {
+        return parse(name, reader, workingDirectory());
+    }
+
+    /**
+     * @param base where relative paths in the file lead from: the file's own directory, so that
+     *             {@code portcullis queue list --config FILE} finds the same spool from anywhere
+     */
+    GatewayConfig parse(String name, Reader reader, Path base) throws ConfigException {
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -75,10 +84,14 @@ public final class ConfigLoader {
         } catch (YAMLException e) {
             throw new ConfigException(name, 0, "not valid YAML: " + e.getMessage());
         }
-        return read(YamlSection.root(name, root));
+        return read(YamlSection.root(name, root), base);
     }
 
-    private GatewayConfig read(YamlSection root) throws ConfigException {
+    private static Path workingDirectory() {
+        return Path.of("").toAbsolutePath();
+    }
+
+    private GatewayConfig read(YamlSection root, Path base) throws ConfigException {
         String hostname = root.string("hostname", null);
         if (hostname == null) {
             hostname = localHostName();
@@ -87,13 +100,13 @@ public final class ConfigLoader {
         }
         List<ListenerConfig> listeners = listeners(root);
         SmtpConfig smtp = smtp(root.section("smtp"));
-        TlsConfig tls = tls(root.section("tls"));
-        AuthConfig auth = auth(root.section("auth"));
+        TlsConfig tls = tls(root.section("tls"), base);
+        AuthConfig auth = auth(root.section("auth"), base);
         RelayConfig relay = relay(root.section("relay"));
-        SpoolConfig spool = spool(root.section("spool"));
+        SpoolConfig spool = spool(root.section("spool"), base);
         DeliveryConfig delivery = delivery(root.section("delivery"));
         List<RouteConfig> routes = routes(root);
-        LocalDeliveryConfig local = localDelivery(root.section("local_delivery"));
+        LocalDeliveryConfig local = localDelivery(root.section("local_delivery"), base);
         DnsConfig dns = dns(root.section("dns"));
         root.finish("hostname", "listeners", "smtp", "tls", "auth", "relay", "spool", "delivery", "routes",
                 "local_delivery", "dns");
@@ -138,10 +151,10 @@ public final class ConfigLoader {
                 greeting, command, data, session);
     }
 
-    private TlsConfig tls(YamlSection s) throws ConfigException {
+    private TlsConfig tls(YamlSection s, Path base) throws ConfigException {
         TlsConfig d = TlsConfig.defaults();
-        Path cert = existingFile(s, "certificate");
-        Path key = existingFile(s, "key");
+        Path cert = existingFile(s, "certificate", base);
+        Path key = existingFile(s, "key", base);
         if ((cert == null) != (key == null)) {
             throw s.error("'tls.certificate' and 'tls.key' go together: give both, or neither for a"
                     + " self-signed certificate");
@@ -157,8 +170,8 @@ public final class ConfigLoader {
         return new TlsConfig(cert, key, protocols.isEmpty() ? d.protocols() : protocols);
     }
 
-    private AuthConfig auth(YamlSection s) throws ConfigException {
-        Path users = existingFile(s, "users_file");
+    private AuthConfig auth(YamlSection s, Path base) throws ConfigException {
+        Path users = existingFile(s, "users_file", base);
         s.finish("users_file");
         return new AuthConfig(users);
     }
@@ -182,10 +195,10 @@ public final class ConfigLoader {
         return new RelayConfig(domains, networks);
     }
 
-    private SpoolConfig spool(YamlSection s) throws ConfigException {
+    private SpoolConfig spool(YamlSection s, Path base) throws ConfigException {
         String dir = s.string("directory", "./var/spool");
         s.finish("directory");
-        return new SpoolConfig(Path.of(dir));
+        return new SpoolConfig(base.resolve(dir).normalize());
     }
 
     private DeliveryConfig delivery(YamlSection s) throws ConfigException {
@@ -239,10 +252,10 @@ public final class ConfigLoader {
         return out;
     }
 
-    private LocalDeliveryConfig localDelivery(YamlSection s) throws ConfigException {
+    private LocalDeliveryConfig localDelivery(YamlSection s, Path base) throws ConfigException {
         String dir = s.string("maildir", null);
         s.finish("maildir");
-        return new LocalDeliveryConfig(dir == null ? null : Path.of(dir));
+        return new LocalDeliveryConfig(dir == null ? null : base.resolve(dir).normalize());
     }
 
     private DnsConfig dns(YamlSection s) throws ConfigException {
@@ -327,12 +340,12 @@ public final class ConfigLoader {
         return text;
     }
 
-    private static Path existingFile(YamlSection s, String key) throws ConfigException {
+    private static Path existingFile(YamlSection s, String key, Path base) throws ConfigException {
         var scalar = s.scalar(key);
         if (scalar.isEmpty()) {
             return null;
         }
-        Path path = Path.of(scalar.get().text());
+        Path path = base.resolve(scalar.get().text()).normalize();
         if (!Files.isReadable(path)) {
             throw s.error(scalar.get(), key, "names a file that does not exist or cannot be read");
         }

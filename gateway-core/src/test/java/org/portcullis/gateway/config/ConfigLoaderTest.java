@@ -29,11 +29,26 @@ class ConfigLoaderTest {
         assertThat(config.listeners()).singleElement()
                 .satisfies(l -> assertThat(l.host()).isEqualTo("127.0.0.1"));
         assertThat(config.routes()).isEmpty();
-        assertThat(config.localDelivery().maildir()).isEqualTo(Path.of("./var/maildir"));
+        assertThat(config.localDelivery().maildir()).isEqualTo(Path.of("var/maildir").toAbsolutePath());
         assertThat(config.relay().trustedNetworks()).containsExactly("127.0.0.0/8", "::1/128");
         assertThat(config.smtp().maxMessageSize()).isEqualTo(50L * 1024 * 1024);
         assertThat(config.tls().selfSigned()).isTrue();
         assertThat(config.auth().enabled()).isFalse();
+    }
+
+    @Test
+    void relativePathsLeadFromTheFilesDirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("gw.yaml"), """
+                listeners:
+                  - address: 127.0.0.1:2525
+                spool:
+                  directory: spool
+                local_delivery:
+                  maildir: ../mail
+                """);
+        GatewayConfig config = loader.load(file);
+        assertThat(config.spool().directory()).isEqualTo(dir.toAbsolutePath().resolve("spool"));
+        assertThat(config.localDelivery().maildir()).isEqualTo(dir.toAbsolutePath().getParent().resolve("mail"));
     }
 
     @Test

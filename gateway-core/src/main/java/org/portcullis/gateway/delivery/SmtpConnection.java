@@ -349,9 +349,12 @@ final class SmtpConnection {
     static String connectError(Throwable error) {
         String message = error.getMessage();
         if (error instanceof ConnectException && message != null) {
-            // Netty writes "Connection refused: /127.0.0.1:2526"; the address is said already.
+            // NIO says "Connection refused: /127.0.0.1:2526", epoll "finishConnect(..) failed
+            // with error(-111): Connection refused"; the address is said already.
             int colon = message.indexOf(": /");
-            return colon > 0 ? message.substring(0, colon) : message;
+            String reason = colon > 0 ? message.substring(0, colon) : message;
+            int detail = reason.lastIndexOf("): ");
+            return detail > 0 ? reason.substring(detail + 3) : reason;
         }
         return describe(error);
     }

@@ -14,6 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.portcullis.gateway.auth.Authenticator;
 import org.portcullis.gateway.auth.UsersFile;
+import java.util.concurrent.atomic.AtomicReference;
+import org.portcullis.gateway.chain.FilterCatalog;
+import org.portcullis.gateway.chain.FilterChain;
+import org.portcullis.gateway.chain.Gate;
+import org.portcullis.gateway.chain.Judge;
 import org.portcullis.gateway.config.ConfigException;
 import org.portcullis.gateway.config.GatewayConfig;
 import org.portcullis.gateway.delivery.RoutingDeliveryAgent;
@@ -42,12 +47,15 @@ final class Gateway implements AutoCloseable {
     private final MailQueue queue;
     private final EventLoopGroup smtpLoops;
     private final SmtpServer server;
+    private final AtomicReference<Gate> gate;
 
-    private Gateway(RoutingDeliveryAgent delivery, MailQueue queue, EventLoopGroup smtpLoops, SmtpServer server) {
+    private Gateway(RoutingDeliveryAgent delivery, MailQueue queue, EventLoopGroup smtpLoops, SmtpServer server,
+                    AtomicReference<Gate> gate) {
         this.delivery = delivery;
         this.queue = queue;
         this.smtpLoops = smtpLoops;
         this.server = server;
+        this.gate = gate;
     }
 
     /** What must load besides the YAML itself: the TLS certificate and key, and the users file. */
@@ -58,6 +66,20 @@ final class Gateway implements AutoCloseable {
         }
         new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
                 new SimpleMeterRegistry());
+        try (FilterChain chain = buildChain(config, new SimpleMeterRegistry())) {
+            // built only to be checked: every filter read its settings
+        }
+    }
+
+    static FilterChain buildChain(GatewayConfig config, MeterRegistry registry) throws ConfigException {
+        FilterCatalog catalog;
+        try {
+            catalog = FilterCatalog.load(config.chain().plugins());
+        } catch (IOException | IllegalStateException e) {
+            throw new ConfigException(String.valueOf(config.chain().plugins()), 0, "cannot load plug-ins: "
+                    + e.getMessage());
+        }
+        return FilterChain.build(config.chain(), catalog, registry);
     }
 
     static Gateway start(GatewayConfig config, String configName)
@@ -67,6 +89,8 @@ final class Gateway implements AutoCloseable {
         Authenticator users = config.auth().enabled() ? UsersFile.load(config.auth().usersFile()) : null;
         var relay = new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
                 registry);
+        FilterChain chain = buildChain(config, registry);
+        AtomicReference<Gate> gate = new AtomicReference<>(new Gate(chain, Judge.proposals()));
         MxResolver dns = new MxResolver(config.dns(), registry);
         RoutingDeliveryAgent delivery = new RoutingDeliveryAgent(config, registry, dns);
         MailQueue queue = null;
@@ -76,7 +100,7 @@ final class Gateway implements AutoCloseable {
             RecoveryReport recovered = queue.start();
             var context = new SmtpServerContext(config.hostname(), config.smtp(), queue.spool(),
                     new SmtpPathParser(config.hostname(), registry), relay, tls.context(), users,
-                    reverseNames(config, dns), queue.queueIds(), Clock.systemDefaultZone());
+                    reverseNames(config, dns), queue.queueIds(), Clock.systemDefaultZone(), gate::get);
             loops = Transports.group(Math.max(1, Runtime.getRuntime().availableProcessors()),
                     new DefaultThreadFactory("smtpd"));
             SmtpServer server = new SmtpServer(context, registry, loops);
@@ -89,7 +113,7 @@ final class Gateway implements AutoCloseable {
             LOG.info("queue:      {} active, {} deferred, {} held{}", recovered.active(), recovered.deferred(),
                     recovered.held(), recovered.corrupt() == 0 ? "" : ", " + recovered.corrupt()
                             + " unreadable files set aside in corrupt/");
-            return new Gateway(delivery, queue, loops, server);
+            return new Gateway(delivery, queue, loops, server, gate);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (queue != null) {
                 queue.close();
@@ -98,6 +122,7 @@ final class Gateway implements AutoCloseable {
                 loops.shutdownGracefully();
             }
             delivery.close();
+            chain.close();
             throw e;
         }
     }
@@ -140,6 +165,7 @@ final class Gateway implements AutoCloseable {
         queue.close();
         delivery.close();
         smtpLoops.shutdownGracefully().syncUninterruptibly();
+        gate.get().chain().close();
         LOG.info("stopped");
     }
 }

@@ -108,9 +108,11 @@ public final class ConfigLoader {
         List<RouteConfig> routes = routes(root);
         LocalDeliveryConfig local = localDelivery(root.section("local_delivery"), base);
         DnsConfig dns = dns(root.section("dns"));
+        ChainConfig chain = chain(root, base);
         root.finish("hostname", "listeners", "smtp", "tls", "auth", "relay", "spool", "delivery", "routes",
-                "local_delivery", "dns");
-        return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local, dns);
+                "local_delivery", "dns", "filters", "policy", "plugins");
+        return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local, dns,
+                chain);
     }
 
     private List<ListenerConfig> listeners(YamlSection root) throws ConfigException {
@@ -256,6 +258,50 @@ public final class ConfigLoader {
         String dir = s.string("maildir", null);
         s.finish("maildir");
         return new LocalDeliveryConfig(dir == null ? null : base.resolve(dir).normalize());
+    }
+
+    private ChainConfig chain(YamlSection root, Path base) throws ConfigException {
+        YamlSection filters = root.section("filters");
+        List<FilterSpec> inbound = filterSpecs(filters, "inbound");
+        List<FilterSpec> outbound = filterSpecs(filters, "outbound");
+        filters.finish("inbound", "outbound");
+        Path policy = existingFile(root, "policy", base);
+        Path plugins = null;
+        var pluginsScalar = root.scalar("plugins");
+        if (pluginsScalar.isPresent()) {
+            plugins = base.resolve(pluginsScalar.get().text()).normalize();
+            if (!Files.isDirectory(plugins)) {
+                throw root.error(pluginsScalar.get(), "plugins", "must name a directory of plug-in jars");
+            }
+        }
+        return new ChainConfig(inbound, outbound, policy, plugins);
+    }
+
+    private List<FilterSpec> filterSpecs(YamlSection filters, String direction) throws ConfigException {
+        List<FilterSpec> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (YamlSection s : filters.sections(direction)) {
+            String where = s.qualified("").replaceAll("\\.$", "");
+            String type = s.scalar("type").map(YamlSection.Scalar::text)
+                    .orElseThrow(() -> s.error("'" + s.qualified("type") + "' is required: the kind of filter,"
+                            + " e.g. milter"));
+            String name = s.string("name", type);
+            if (!names.add(name)) {
+                throw s.error("two filters of 'filters." + direction + "' are named '" + name
+                        + "'; give each its own 'name:'");
+            }
+            Duration timeout = s.duration("timeout", FilterSpec.DEFAULT_TIMEOUT);
+            String onFailure = s.string("on_failure", "tempfail");
+            if (!onFailure.equals("tempfail") && !onFailure.equals("accept")) {
+                throw s.error(s.scalar("on_failure").orElseThrow(), "on_failure",
+                        "must be tempfail (answer 4xx when the filter fails) or accept (carry on without it)");
+            }
+            java.util.Map<String, Integer> lines = new java.util.HashMap<>();
+            var settings = s.remaining(lines);
+            out.add(new FilterSpec(type, name, timeout, onFailure.equals("accept"), settings, where, s.file(),
+                    s.line(), lines));
+        }
+        return out;
     }
 
     private DnsConfig dns(YamlSection s) throws ConfigException {

@@ -17,7 +17,8 @@ public record GatewayConfig(
         DeliveryConfig delivery,
         List<RouteConfig> routes,
         LocalDeliveryConfig localDelivery,
-        DnsConfig dns) {
+        DnsConfig dns,
+        ChainConfig chain) {
 
     public GatewayConfig {
         listeners = List.copyOf(listeners);

@@ -228,6 +228,50 @@ final class YamlSection {
         return value;
     }
 
+    /**
+     * Every key of this section not read so far, as plain values ({@link String}, {@link List},
+     * {@link Map}; null for an empty value), for a plug-in's own settings; the line of each
+     * (dotted key below this section) goes into {@code lines}.
+     */
+    Map<String, Object> remaining(Map<String, Integer> lines) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
+            if (read.add(entry.getKey())) {
+                out.put(entry.getKey(), plain(entry.getKey(), entry.getValue(), lines));
+            }
+        }
+        return out;
+    }
+
+    private static Object plain(String key, NodeTuple tuple, Map<String, Integer> lines) {
+        lines.put(key, line(tuple.getKeyNode()));
+        return plain(key, tuple.getValueNode(), lines);
+    }
+
+    private static Object plain(String key, Node node, Map<String, Integer> lines) {
+        if (node instanceof ScalarNode scalar) {
+            return isNull(scalar) ? null : scalar.getValue();
+        }
+        if (node instanceof SequenceNode sequence) {
+            List<Object> items = new ArrayList<>();
+            for (Node item : sequence.getValue()) {
+                items.add(plain(key, item, lines));
+            }
+            return items;
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+            String name = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(tuple.getKeyNode());
+            map.put(name, plain(key + "." + name, tuple, lines));
+        }
+        return map;
+    }
+
+    /** The line this section starts on (0 when unknown). */
+    int line() {
+        return node == null ? 0 : line(node);
+    }
+
     /** Fails on any key of this section that was never read: a typo must not pass silently. */
     void finish(String... allowed) throws ConfigException {
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {

@@ -80,7 +80,8 @@ public final class ConfiguredRelayControl implements RelayControl {
     }
 
     /** Our own systems: a client in a trusted network, or one that authenticated. */
-    private boolean isTrusted(InetAddress client, String authUser) {
+    @Override
+    public boolean isTrusted(InetAddress client, String authUser) {
         boolean authenticated = authUser != null && !authUser.isBlank();
         return authenticated || trustedNetworks.stream().anyMatch(network -> network.contains(client));
     }

@@ -27,4 +27,7 @@ public interface RelayControl {
      * @param authUser the authenticated user, or null
      */
     RelayDecision checkRecipient(MailAddress recipient, InetAddress client, String authUser);
+
+    /** Whether the client is the organisation's own: a trusted network, or an authenticated user. */
+    boolean isTrusted(InetAddress client, String authUser);
 }

@@ -17,7 +17,9 @@ final class EnvelopeArguments {
 
     /** The outcome of reading MAIL FROM. */
     sealed interface Mail {
-        record Ok(MailAddress sender, MailParameters parameters, long declaredSize) implements Mail {
+        /** @param raw every parameter as given, keywords upper case, for the filters */
+        record Ok(MailAddress sender, MailParameters parameters, long declaredSize, Map<String, String> raw)
+                implements Mail {
         }
 
         record Refused(SmtpReply reply) implements Mail {
@@ -26,7 +28,8 @@ final class EnvelopeArguments {
 
     /** The outcome of reading RCPT TO. */
     sealed interface Rcpt {
-        record Ok(Recipient recipient) implements Rcpt {
+        /** @param raw every parameter as given, keywords upper case, for the filters */
+        record Ok(Recipient recipient, Map<String, String> raw) implements Rcpt {
         }
 
         record Refused(SmtpReply reply) implements Rcpt {
@@ -110,7 +113,7 @@ final class EnvelopeArguments {
                 }
             }
         }
-        return new Mail.Ok(sender, new MailParameters(body, smtpUtf8, ret, envid), size);
+        return new Mail.Ok(sender, new MailParameters(body, smtpUtf8, ret, envid), size, nonNull(p));
     }
 
     /** @param argument everything after {@code RCPT TO:} */
@@ -148,7 +151,14 @@ final class EnvelopeArguments {
                 }
             }
         }
-        return new Rcpt.Ok(new Recipient(parsed.address(), notify, orcpt));
+        return new Rcpt.Ok(new Recipient(parsed.address(), notify, orcpt), nonNull(params.get().asMap()));
+    }
+
+    /** Keywords without a value (SMTPUTF8) map to the empty string. */
+    private static Map<String, String> nonNull(Map<String, String> params) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v == null ? "" : v));
+        return out;
     }
 
     private static boolean validNotify(String v) {

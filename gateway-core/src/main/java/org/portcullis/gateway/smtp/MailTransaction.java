@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.portcullis.gateway.envelope.Envelope;
+import org.portcullis.filter.Envelope;
+import org.portcullis.filter.Stage;
+import org.portcullis.filter.Verdict;
+import org.portcullis.gateway.chain.Ruling;
 import org.portcullis.gateway.envelope.MailAddress;
 import org.portcullis.gateway.envelope.MailParameters;
 import org.portcullis.gateway.envelope.QueueId;
@@ -36,6 +39,10 @@ final class MailTransaction {
     private MailParameters parameters;
     private final List<Recipient> recipients = new ArrayList<>();
     private final Set<String> recipientKeys = new HashSet<>();
+    private final List<org.portcullis.filter.Recipient> recipientViews = new ArrayList<>();
+    private java.util.Map<String, String> senderParameters = java.util.Map.of();
+    /** Discard or quarantine, said at MAIL or RCPT, applied at the end of the message. */
+    private Verdict early;
     private MessageReceiver receiver;
     private ContentDecoder decoder;
     private boolean chunked;
@@ -83,10 +90,22 @@ final class MailTransaction {
                 }
                 sender = ok.sender();
                 parameters = ok.parameters();
+                senderParameters = ok.raw();
                 queueId = context.queueIds().next();
                 EventLog.info(LOG, queueId, "from", "session", session.sessionId(), "client", session.clientText(),
                         "from", "<" + sender + ">", "size", ok.declaredSize() < 0 ? "-" : ok.declaredSize());
-                session.reply(250, "2.1.0", "Ok");
+                Envelope view = view();
+                session.gate().run(Stage.MAIL_FROM, session.direction(), view.connection(), view, Optional.empty(),
+                        Optional.empty(), filters -> filters.mailFrom(session.direction(), view), ruling -> {
+                            if (ruling.refuses()) {
+                                session.refused("MAIL", ruling);
+                                session.send(SessionGate.reply(ruling.verdict()));
+                                session.resetTransaction();
+                            } else {
+                                remember(ruling);
+                                session.reply(250, "2.1.0", "Ok");
+                            }
+                        });
             }
         }
     }
@@ -114,14 +133,44 @@ final class MailTransaction {
                 switch (decision) {
                     case RelayDecision.Refuse r -> refuse("RCPT", address, SmtpReply.of(r.code(), r.enhancedCode(), r.text()));
                     case RelayDecision.Accept accept -> {
-                        if (recipientKeys.add(address.localPart() + "@" + address.domainKey())) {
-                            recipients.add(ok.recipient());
-                        }
-                        EventLog.info(LOG, queueId, "to", "session", session.sessionId(), "to", "<" + address + ">",
-                                "direction", accept.direction().name().toLowerCase(java.util.Locale.ROOT));
-                        session.reply(250, "2.1.5", "Ok");
+                        var candidate = new org.portcullis.filter.Recipient(FilterViews.address(address), ok.raw(),
+                                accept.direction() == RelayDecision.Direction.OUTBOUND
+                                        ? org.portcullis.filter.Direction.OUTBOUND : org.portcullis.filter.Direction.INBOUND);
+                        Envelope view = view();
+                        session.gate().run(Stage.RCPT_TO, session.direction(), view.connection(), view,
+                                Optional.of(candidate), Optional.empty(),
+                                filters -> filters.rcptTo(session.direction(), view, candidate), ruling -> {
+                                    if (ruling.refuses()) {
+                                        refuse("RCPT", address, SessionGate.reply(ruling.verdict()));
+                                        return;
+                                    }
+                                    remember(ruling);
+                                    if (recipientKeys.add(address.localPart() + "@" + address.domainKey())) {
+                                        recipients.add(ok.recipient());
+                                        recipientViews.add(candidate);
+                                    }
+                                    EventLog.info(LOG, queueId, "to", "session", session.sessionId(),
+                                            "to", "<" + address + ">", "direction",
+                                            accept.direction().name().toLowerCase(java.util.Locale.ROOT));
+                                    session.reply(250, "2.1.5", "Ok");
+                                });
                     }
                 }
+            }
+        }
+    }
+
+    /** The envelope as the filters see it now. */
+    Envelope view() {
+        return new Envelope(queueId.value(), session.filterConnection(), FilterViews.address(sender), senderParameters,
+                recipientViews);
+    }
+
+    /** A discard or quarantine said before the data counts for the whole message. */
+    private void remember(Ruling ruling) {
+        if (ruling.verdict() instanceof Verdict.Discard || ruling.verdict() instanceof Verdict.Quarantine) {
+            if (early == null || Verdict.severity(ruling.verdict()) > Verdict.severity(early)) {
+                early = ruling.verdict();
             }
         }
     }
@@ -254,7 +303,7 @@ final class MailTransaction {
 
     /** Opens the spool file and writes our Received header; false when the spool cannot take it. */
     private boolean begin() {
-        Envelope envelope = new Envelope(queueId, sender, recipients, parameters,
+        var envelope = new org.portcullis.gateway.envelope.Envelope(queueId, sender, recipients, parameters,
                 session.clientInfo(parameters.smtpUtf8()), context.clock().instant());
         SpoolWriter writer;
         try {

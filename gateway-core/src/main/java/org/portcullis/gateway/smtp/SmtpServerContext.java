@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.portcullis.gateway.chain.Gate;
 import org.portcullis.gateway.auth.Authenticator;
 import org.portcullis.gateway.config.SmtpConfig;
 import org.portcullis.gateway.envelope.QueueIdGenerator;
@@ -21,6 +23,8 @@ import io.netty.handler.ssl.SslContext;
  * @param tls           the STARTTLS context, or null when STARTTLS is not offered
  * @param authenticator checks AUTH credentials, or null when AUTH is not offered
  * @param reverseName   the client's verified reverse name; the future never fails
+ * @param gate          the filter chains and policy now in force (a reload replaces them; a
+ *                      session keeps the ones it started with)
  */
 public record SmtpServerContext(
         String hostname,
@@ -32,5 +36,6 @@ public record SmtpServerContext(
         Authenticator authenticator,
         Function<InetAddress, CompletableFuture<Optional<String>>> reverseName,
         QueueIdGenerator queueIds,
-        Clock clock) {
+        Clock clock,
+        Supplier<Gate> gate) {
 }

@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.portcullis.filter.Connection;
+import org.portcullis.filter.Direction;
+import org.portcullis.filter.Stage;
 import org.portcullis.gateway.envelope.ClientInfo;
 import org.portcullis.gateway.log.EventLog;
 import org.slf4j.Logger;
@@ -47,6 +50,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private int commands;
     private int errors;
     private boolean closing;
+    private SessionGate gate;
 
     SmtpSession(SmtpServerContext context, SmtpMetrics metrics, SmtpFramer framer) {
         this.context = context;
@@ -64,6 +68,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         this.client = (InetSocketAddress) ctx.channel().remoteAddress();
         metrics.sessionStarted();
         metrics.activeSessions.incrementAndGet();
+        gate = new SessionGate(this, context.gate().get());
         framer.pause();
         context.reverseName().apply(client.getAddress())
                 .completeOnTimeout(Optional.empty(), 30, TimeUnit.SECONDS)
@@ -77,8 +82,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         reverseName = name == null ? null : name.orElse(null);
         EventLog.info(LOG, null, "connect", "session", sessionId, "client", clientText());
         clock.start(ctx);
-        ctx.write(wire(new SmtpReply(220, null, java.util.List.of(context.hostname() + " ESMTP Portcullis"))));
-        framer.resume();
+        gate.run(Stage.CONNECT, direction(), filterConnection(), null, Optional.empty(), Optional.empty(),
+                filters -> filters.connect(direction(), filterConnection()), ruling -> {
+                    if (ruling.refuses()) {
+                        refused("CONNECT", ruling);
+                        SmtpReply refusal = SessionGate.reply(ruling.verdict());
+                        close(ruling.verdict() instanceof org.portcullis.filter.Verdict.Tempfail
+                                ? SmtpReply.of(421, refusal.enhanced(), refusal.lines().get(0)) : refusal);
+                        return;
+                    }
+                    ctx.write(wire(new SmtpReply(220, null, java.util.List.of(context.hostname() + " ESMTP Portcullis"))));
+                    framer.resume();
+                });
     }
 
     @Override
@@ -87,6 +102,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         clock.stop();
         if (transaction != null) {
             transaction.abort();
+        }
+        if (gate != null) {
+            gate.close();
         }
         EventLog.info(LOG, null, "disconnect", "session", sessionId, "client", clientText(),
                 "commands", commands, "errors", errors);
@@ -209,6 +227,18 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         resetTransaction();
+        gate.run(Stage.HELO, direction(), filterConnection().withHelo(name), null, Optional.empty(), Optional.empty(),
+                filters -> filters.helo(direction(), filterConnection().withHelo(name)), ruling -> {
+                    if (ruling.refuses()) {
+                        refused("HELO", ruling);
+                        send(SessionGate.reply(ruling.verdict()));
+                    } else {
+                        greeted(name, extended);
+                    }
+                });
+    }
+
+    private void greeted(String name, boolean extended) {
         helo = name;
         esmtp = extended;
         EventLog.info(LOG, null, "helo", "session", sessionId, "helo", name, "client", clientText());
@@ -399,6 +429,29 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     InetSocketAddress clientAddress() {
         return client;
+    }
+
+    SessionGate gate() {
+        return gate;
+    }
+
+    /** Strangers go through the inbound chain; trusted networks and authenticated users the outbound one. */
+    Direction direction() {
+        return context.relay().isTrusted(client.getAddress(), authUser) ? Direction.OUTBOUND : Direction.INBOUND;
+    }
+
+    /** The client as the filters see it. */
+    Connection filterConnection() {
+        return new Connection(client.getAddress(), client.getPort(), Optional.ofNullable(reverseName),
+                Optional.ofNullable(helo), Optional.ofNullable(tls), Optional.ofNullable(authUser),
+                direction() == Direction.OUTBOUND);
+    }
+
+    /** Logs a refusal that came from the filters or the policy. */
+    void refused(String stage, org.portcullis.gateway.chain.Ruling ruling) {
+        EventLog.warn(LOG, transaction == null ? null : transaction.queueId(), "reject", "session", sessionId,
+                "client", clientText(), "stage", stage, "reply", SessionGate.reply(ruling.verdict()).toString(),
+                "decided_by", ruling.decidedBy());
     }
 
     String authUser() {

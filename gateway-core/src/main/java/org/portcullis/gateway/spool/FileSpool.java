@@ -165,8 +165,8 @@ public final class FileSpool implements Spool, AutoCloseable {
     }
 
     /** Removes a message renamed into active/ whose commit then failed. */
-    void discardCommitted(QueueId id) {
-        deleteQuietly(directory.file(SpoolState.ACTIVE, id));
+    void discardCommitted(QueueId id, SpoolState state) {
+        deleteQuietly(directory.file(state, id));
         receiving.remove(id);
     }
 

@@ -67,6 +67,28 @@ final class FileSpoolWriter implements SpoolWriter {
 
     @Override
     public CompletableFuture<Void> commit() {
+        return commit(SpoolState.ACTIVE);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitToHold() {
+        return commit(SpoolState.HOLD);
+    }
+
+    @Override
+    public org.portcullis.gateway.delivery.MessageContent content() throws IOException {
+        requireOpen();
+        try {
+            flush();
+        } catch (IOException e) {
+            fail("write", e);
+            throw e;
+        }
+        return new org.portcullis.gateway.delivery.MessageContent(
+                spool.directory().file(SpoolState.INCOMING, envelope.queueId()), SpoolFileLayout.HEADER_SIZE, size);
+    }
+
+    private CompletableFuture<Void> commit(SpoolState target) {
         switch (state) {
             case OPEN -> {
             }
@@ -93,7 +115,7 @@ final class FileSpoolWriter implements SpoolWriter {
             return CompletableFuture.failedFuture(e);
         }
         state = State.COMMITTING;
-        return spool.committer().submit(message, channel, started);
+        return spool.committer().submit(message, channel, started, target);
     }
 
     /** Before commit: removes the file. Once commit has begun the message belongs to the spool. */

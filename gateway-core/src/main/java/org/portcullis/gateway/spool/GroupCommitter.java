@@ -27,7 +27,7 @@ final class GroupCommitter implements AutoCloseable {
     /** How long close() waits for commits already under way. */
     private static final long CLOSE_WAIT_SECONDS = 30;
 
-    private static final Pending STOP = new Pending(null, null, 0, null);
+    private static final Pending STOP = new Pending(null, null, 0, null, null);
 
     private final SpoolDirectory directory;
     private final Durability durability;
@@ -39,8 +39,9 @@ final class GroupCommitter implements AutoCloseable {
     private final BlockingQueue<Pending> synced = new LinkedBlockingQueue<>();
     private final Thread thread;
 
+    /** @param target active/ for delivery, or hold/ for a quarantined message */
     private record Pending(SpooledMessage message, FileChannel channel, long startedNanos,
-                           CompletableFuture<Void> future) {
+                           CompletableFuture<Void> future, SpoolState target) {
         QueueId id() {
             return message.queueId();
         }
@@ -57,8 +58,9 @@ final class GroupCommitter implements AutoCloseable {
         thread.start();
     }
 
-    CompletableFuture<Void> submit(SpooledMessage message, FileChannel channel, long startedNanos) {
-        Pending pending = new Pending(message, channel, startedNanos, new CompletableFuture<>());
+    CompletableFuture<Void> submit(SpooledMessage message, FileChannel channel, long startedNanos,
+                                   SpoolState target) {
+        Pending pending = new Pending(message, channel, startedNanos, new CompletableFuture<>(), target);
         try {
             syncers.execute(() -> syncFile(pending));
         } catch (RejectedExecutionException e) {
@@ -102,7 +104,7 @@ final class GroupCommitter implements AutoCloseable {
         List<Pending> moved = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             try {
-                if (!directory.move(p.id(), SpoolState.INCOMING, SpoolState.ACTIVE)) {
+                if (!directory.move(p.id(), SpoolState.INCOMING, p.target())) {
                     throw new IOException("incoming/" + p.id() + " vanished before its commit");
                 }
                 moved.add(p);
@@ -114,19 +116,27 @@ final class GroupCommitter implements AutoCloseable {
         if (moved.isEmpty()) {
             return;
         }
+        List<SpoolState> targets = moved.stream().map(Pending::target).distinct().toList();
         try {
-            durability.syncDirectory(directory.directory(SpoolState.ACTIVE));
-            metrics.directoryFsync(moved.size());
+            for (SpoolState target : targets) {
+                durability.syncDirectory(directory.directory(target));
+                metrics.directoryFsync((int) moved.stream().filter(p -> p.target() == target).count());
+            }
         } catch (IOException | RuntimeException e) {
             // Not durable, so not promised: the client gets a 4xx and the file must go.
             for (Pending p : moved) {
-                spool.discardCommitted(p.id());
+                spool.discardCommitted(p.id(), p.target());
                 fail(p, e);
             }
             return;
         }
         for (Pending p : moved) {
             spool.finished(p.id());
+            if (p.target() != SpoolState.ACTIVE) {
+                metrics.committed(p.startedNanos());
+                completeLater(p, null);
+                continue;
+            }
             try {
                 listener.committed(p.message());
             } catch (RuntimeException e) {

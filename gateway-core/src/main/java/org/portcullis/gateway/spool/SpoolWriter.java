@@ -24,6 +24,18 @@ public interface SpoolWriter {
      */
     CompletableFuture<Void> commit();
 
+    /**
+     * As {@link #commit()}, but into hold/ (quarantine): durable, and not delivered until an
+     * admin releases it.
+     */
+    CompletableFuture<Void> commitToHold();
+
+    /**
+     * The content written so far, readable in place (for the filters) until the message is
+     * committed or aborted.
+     */
+    org.portcullis.gateway.delivery.MessageContent content() throws IOException;
+
     /** Throws away a message that will not be accepted. Never fails. */
     void abort();
 }

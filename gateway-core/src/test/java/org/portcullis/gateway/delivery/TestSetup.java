@@ -53,7 +53,8 @@ final class TestSetup {
         return new GatewayConfig("gateway.test", List.of(new ListenerConfig("inbound", "127.0.0.1", 2525)),
                 SmtpConfig.defaults(), TlsConfig.defaults(), AuthConfig.defaults(),
                 new RelayConfig(List.of("example.com"), List.of("127.0.0.0/8")), new SpoolConfig(Path.of("unused")),
-                delivery, routes, new LocalDeliveryConfig(maildir), dns);
+                delivery, routes, new LocalDeliveryConfig(maildir), dns,
+                org.portcullis.gateway.config.ChainConfig.none());
     }
 
     static RouteConfig route(String domain, RouteConfig.TlsPolicy tls, String... hops) {

@@ -61,7 +61,8 @@ final class QueueFixtures {
     static GatewayConfig config(Path spool, DeliveryConfig delivery) {
         return new GatewayConfig(HOSTNAME, List.of(new ListenerConfig("in", "127.0.0.1", 0)), SmtpConfig.defaults(),
                 TlsConfig.defaults(), AuthConfig.defaults(), new RelayConfig(List.of(), List.of()),
-                new SpoolConfig(spool), delivery, List.of(), new LocalDeliveryConfig(null), DnsConfig.defaults());
+                new SpoolConfig(spool), delivery, List.of(), new LocalDeliveryConfig(null), DnsConfig.defaults(),
+                org.portcullis.gateway.config.ChainConfig.none());
     }
 
     /** Short rescans so that admin operations show within a test's patience. */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.portcullis.gateway.auth.Authenticator;
+import org.portcullis.gateway.chain.Gate;
+import org.portcullis.gateway.chain.Judge;
 import org.portcullis.gateway.config.RelayConfig;
 import org.portcullis.gateway.config.SmtpConfig;
 import org.portcullis.gateway.envelope.Envelope;
@@ -39,15 +41,24 @@ final class SessionHarness {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final MemorySpool spool = new MemorySpool();
     final EmbeddedChannel channel;
+    final Gate gate;
     /** Complete commits at once (the default) or leave them pending for the test. */
     boolean autoCommit = true;
 
     SessionHarness(SmtpConfig config, String clientIp, SslContext tls, Authenticator authenticator) {
+        this(config, clientIp, tls, authenticator, null);
+    }
+
+    /** @param gate the filters and judge; null for none */
+    SessionHarness(SmtpConfig config, String clientIp, SslContext tls, Authenticator authenticator, Gate chainGate) {
+        this.gate = chainGate != null ? chainGate
+                : new Gate(org.portcullis.gateway.chain.FilterChain.empty(registry), Judge.proposals());
         var relay = new ConfiguredRelayControl(new RelayConfig(List.of("example.com"), List.of("192.0.2.0/24")),
                 HOST, config.requireFqdnSender(), registry);
         var context = new SmtpServerContext(HOST, config, spool, new SmtpPathParser(HOST, registry), relay, tls,
                 authenticator, address -> CompletableFuture.completedFuture(Optional.of("client.example")),
-                new QueueIdGenerator(), Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
+                new QueueIdGenerator(), Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
+                () -> gate);
         SmtpFramer framer = new SmtpFramer(config.maxCommandLineLength());
         InetSocketAddress remote = new InetSocketAddress(clientIp, 40000);
         channel = new EmbeddedChannel() {
@@ -94,6 +105,37 @@ final class SessionHarness {
         }
     }
 
+    /** Sends bytes as the client without reading replies (for {@link #awaitReplies}). */
+    void push(String wire) {
+        if (channel.isOpen()) {
+            channel.writeInbound(Unpooled.wrappedBuffer(wire.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Waits (bounded) until {@code count} more final reply lines have come, for filters on other threads. */
+    String awaitReplies(int count) {
+        StringBuilder out = new StringBuilder();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (finalLines(out) < count && System.nanoTime() < deadline) {
+            settle();
+            out.append(replies());
+            if (finalLines(out) < count) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static int finalLines(CharSequence text) {
+        return (int) java.util.Arrays.stream(text.toString().split("\r\n"))
+                .filter(l -> l.length() >= 4 && l.charAt(3) == ' ').count();
+    }
+
     String replies() {
         StringBuilder out = new StringBuilder();
         for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
@@ -116,6 +158,7 @@ final class SessionHarness {
     /** A spool in memory; a test seam, as the real spool is tested on its own. */
     static final class MemorySpool implements Spool {
         final List<Stored> stored = new ArrayList<>();
+        final List<Stored> held = new ArrayList<>();
         final List<CompletableFuture<Void>> pending = new ArrayList<>();
         int aborted;
         IOException failBegin;
@@ -154,6 +197,17 @@ final class SessionHarness {
                         pending.add(done);
                     }
                     return done;
+                }
+
+                @Override
+                public CompletableFuture<Void> commitToHold() {
+                    held.add(message);
+                    return commit();
+                }
+
+                @Override
+                public org.portcullis.gateway.delivery.MessageContent content() {
+                    throw new IllegalStateException("the in-memory spool has no file; use a real spool for filters");
                 }
 
                 @Override

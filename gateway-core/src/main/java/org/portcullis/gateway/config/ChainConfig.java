@@ -1,0 +1,24 @@
+package org.portcullis.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The filter chains and the policy.
+ *
+ * @param inbound  {@code filters.inbound}: for mail from strangers, in order
+ * @param outbound {@code filters.outbound}: for mail from trusted networks and authenticated users
+ * @param policy   {@code policy}: the policy rules file; null for the shipped default policy
+ * @param plugins  {@code plugins}: a directory of plug-in jars, or null
+ */
+public record ChainConfig(List<FilterSpec> inbound, List<FilterSpec> outbound, Path policy, Path plugins) {
+
+    public ChainConfig {
+        inbound = List.copyOf(inbound);
+        outbound = List.copyOf(outbound);
+    }
+
+    public static ChainConfig none() {
+        return new ChainConfig(List.of(), List.of(), null, null);
+    }
+}

@@ -26,6 +26,10 @@ public final class FilterChain implements AutoCloseable {
     private final List<ChainedFilter> outbound;
     private final ChainMetrics metrics;
     private final ExecutorService threads;
+    /** Sessions using this chain; a retired chain closes when the last of them ends. */
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean retired;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private FilterChain(List<ChainedFilter> inbound, List<ChainedFilter> outbound, MeterRegistry registry) {
         this.inbound = List.copyOf(inbound);
@@ -99,12 +103,33 @@ public final class FilterChain implements AutoCloseable {
 
     /** The filters of one SMTP session; close it when the session ends. */
     public SessionFilters openSession() {
+        sessions.incrementAndGet();
         return new SessionFilters(this, threads, metrics);
     }
 
-    /** Closes the shared filters; sessions still open keep their own instances until they end. */
+    void sessionClosed() {
+        if (sessions.decrementAndGet() == 0 && retired) {
+            close();
+        }
+    }
+
+    /**
+     * A reload replaced this chain: it closes once the sessions still using it have ended, so
+     * no session loses its filters half-way.
+     */
+    public void retire() {
+        retired = true;
+        if (sessions.get() == 0) {
+            close();
+        }
+    }
+
+    /** Closes the shared filters. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         inbound.forEach(f -> f.filter().close());
         outbound.forEach(f -> f.filter().close());
         threads.shutdown();

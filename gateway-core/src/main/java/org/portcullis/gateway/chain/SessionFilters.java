@@ -49,6 +49,7 @@ public final class SessionFilters implements AutoCloseable {
     private final Map<Direction, List<MailFilter>> instances = new EnumMap<>(Direction.class);
     private Connection connected;
     private Connection greeted;
+    private boolean closed;
 
     SessionFilters(FilterChain chain, ExecutorService threads, ChainMetrics metrics) {
         this.chain = chain;
@@ -209,7 +210,19 @@ public final class SessionFilters implements AutoCloseable {
 
     /** The session is over: each session instance is closed. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        boolean first;
+        synchronized (this) {
+            first = !closed;
+            closed = true;
+            closeInstances();
+        }
+        if (first) {
+            chain.sessionClosed();
+        }
+    }
+
+    private void closeInstances() {
         for (List<MailFilter> session : instances.values()) {
             for (MailFilter filter : session) {
                 try {

@@ -48,14 +48,50 @@ final class Gateway implements AutoCloseable {
     private final EventLoopGroup smtpLoops;
     private final SmtpServer server;
     private final AtomicReference<Gate> gate;
+    private final java.nio.file.Path configFile;
+    private final MeterRegistry registry;
 
     private Gateway(RoutingDeliveryAgent delivery, MailQueue queue, EventLoopGroup smtpLoops, SmtpServer server,
-                    AtomicReference<Gate> gate) {
+                    AtomicReference<Gate> gate, java.nio.file.Path configFile, MeterRegistry registry) {
         this.delivery = delivery;
         this.queue = queue;
         this.smtpLoops = smtpLoops;
         this.server = server;
         this.gate = gate;
+        this.configFile = configFile;
+        this.registry = registry;
+    }
+
+    /**
+     * Reads the configuration file again and puts its filter chains and policy in force for new
+     * sessions; sessions under way finish with what they started with. A file with a mistake
+     * changes nothing. Other settings (listeners, limits, routes) take effect at the next start.
+     *
+     * @return whether the new chain and policy are in force
+     */
+    synchronized boolean reload() {
+        GatewayConfig fresh;
+        try {
+            fresh = configFile == null ? new org.portcullis.gateway.config.ConfigLoader(
+                    org.portcullis.gateway.relay.Cidr::parse).loadDefault()
+                    : new org.portcullis.gateway.config.ConfigLoader(org.portcullis.gateway.relay.Cidr::parse)
+                            .load(configFile);
+            Gate next = new Gate(buildChain(fresh, registry), judge(fresh));
+            Gate old = gate.getAndSet(next);
+            old.chain().retire();
+            LOG.info("reloaded: filters inbound {} outbound {}; policy {}", next.chain().names(
+                    org.portcullis.filter.Direction.INBOUND), next.chain().names(org.portcullis.filter.Direction.OUTBOUND),
+                    fresh.chain().policy() == null ? "(shipped default)" : fresh.chain().policy());
+            return true;
+        } catch (ConfigException e) {
+            LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The policy the configuration names. */
+    static Judge judge(GatewayConfig config) {
+        return Judge.proposals();
     }
 
     /** What must load besides the YAML itself: the TLS certificate and key, and the users file. */
@@ -82,7 +118,11 @@ final class Gateway implements AutoCloseable {
         return FilterChain.build(config.chain(), catalog, registry);
     }
 
-    static Gateway start(GatewayConfig config, String configName)
+    /**
+     * @param configFile the file the configuration came from (null for the embedded default),
+     *                   read again by {@link #reload()}
+     */
+    static Gateway start(GatewayConfig config, String configName, java.nio.file.Path configFile)
             throws ConfigException, IOException, InterruptedException {
         MeterRegistry registry = new SimpleMeterRegistry();
         ServerTls tls = ServerTls.create(config.tls(), config.hostname());
@@ -90,7 +130,7 @@ final class Gateway implements AutoCloseable {
         var relay = new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
                 registry);
         FilterChain chain = buildChain(config, registry);
-        AtomicReference<Gate> gate = new AtomicReference<>(new Gate(chain, Judge.proposals()));
+        AtomicReference<Gate> gate = new AtomicReference<>(new Gate(chain, judge(config)));
         MxResolver dns = new MxResolver(config.dns(), registry);
         RoutingDeliveryAgent delivery = new RoutingDeliveryAgent(config, registry, dns);
         MailQueue queue = null;
@@ -113,7 +153,7 @@ final class Gateway implements AutoCloseable {
             LOG.info("queue:      {} active, {} deferred, {} held{}", recovered.active(), recovered.deferred(),
                     recovered.held(), recovered.corrupt() == 0 ? "" : ", " + recovered.corrupt()
                             + " unreadable files set aside in corrupt/");
-            return new Gateway(delivery, queue, loops, server, gate);
+            return new Gateway(delivery, queue, loops, server, gate, configFile, registry);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (queue != null) {
                 queue.close();

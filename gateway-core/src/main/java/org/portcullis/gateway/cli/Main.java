@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
             }
             Gateway gateway;
             try {
-                gateway = Gateway.start(loaded, config.name());
+                gateway = Gateway.start(loaded, config.name(), config.file);
             } catch (ConfigException e) {
                 System.err.println("portcullis: " + e.getMessage());
                 return EX_CONFIG;
@@ -88,6 +88,8 @@ public final class Main implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return EX_SOFTWARE;
             }
+            // SIGHUP (systemctl reload): new filter chains and policy for new sessions.
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.startVirtualThread(gateway::reload));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();

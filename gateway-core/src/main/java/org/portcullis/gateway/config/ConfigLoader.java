@@ -229,7 +229,12 @@ public final class ConfigLoader {
 
     private List<RouteConfig> routes(YamlSection root) throws ConfigException {
         List<RouteConfig> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (YamlSection s : root.sections("routes")) {
+            String name = s.string("name", null);
+            if (name != null && !names.add(name)) {
+                throw s.error(s.scalar("name").orElseThrow(), "name", "is given to two routes; names must differ");
+            }
             List<String> domains = new ArrayList<>();
             for (YamlSection.Scalar d : s.scalars("domains")) {
                 domains.add(domainPattern(s, "domains", d, true));
@@ -248,8 +253,8 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw s.error(s.scalar("tls").orElseThrow(), "tls", "must be none, opportunistic or required");
             }
-            s.finish("domains", "next_hops", "tls");
-            out.add(new RouteConfig(domains, hops, tls));
+            s.finish("domains", "next_hops", "tls", "name");
+            out.add(new RouteConfig(domains, hops, tls, name));
         }
         return out;
     }

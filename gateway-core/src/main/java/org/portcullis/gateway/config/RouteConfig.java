@@ -10,12 +10,17 @@ import java.util.List;
  * @param nextHops {@code routes[].next_hops}: tried in order until one answers; empty means MX
  *                 lookup for the recipient's domain
  * @param tls      {@code routes[].tls}: STARTTLS towards these next hops
+ * @param name     {@code routes[].name}: what a policy's {@code route} action calls it; may be null
  */
-public record RouteConfig(List<String> domains, List<NextHop> nextHops, TlsPolicy tls) {
+public record RouteConfig(List<String> domains, List<NextHop> nextHops, TlsPolicy tls, String name) {
 
     public RouteConfig {
         domains = List.copyOf(domains);
         nextHops = List.copyOf(nextHops);
+    }
+
+    public RouteConfig(List<String> domains, List<NextHop> nextHops, TlsPolicy tls) {
+        this(domains, nextHops, tls, null);
     }
 
     public boolean usesMx() {

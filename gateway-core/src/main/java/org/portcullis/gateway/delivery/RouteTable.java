@@ -32,6 +32,16 @@ final class RouteTable {
         return Optional.empty();
     }
 
+    /** The index of the route with that name, if any. */
+    Optional<Integer> named(String name) {
+        for (int i = 0; i < routes.size(); i++) {
+            if (name.equals(routes.get(i).name())) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
     RouteConfig route(int index) {
         return routes.get(index);
     }

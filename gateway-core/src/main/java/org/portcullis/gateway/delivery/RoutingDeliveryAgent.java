@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,7 +105,7 @@ public final class RoutingDeliveryAgent implements DeliveryAgent, AutoCloseable 
         List<Recipient> recipients = request.recipients();
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < recipients.size(); i++) {
-            groups.computeIfAbsent(groupOf(recipients.get(i)), k -> new ArrayList<>()).add(i);
+            groups.computeIfAbsent(groupOf(recipients.get(i), request.envelope().route()), k -> new ArrayList<>()).add(i);
         }
         RecipientResult[] results = new RecipientResult[recipients.size()];
         Map<String, Future<List<RecipientResult>>> running = new LinkedHashMap<>();
@@ -128,10 +129,17 @@ public final class RoutingDeliveryAgent implements DeliveryAgent, AutoCloseable 
         return new DeliveryOutcome(List.of(results));
     }
 
-    /** The route index, plus the domain for MX routes (each domain has its own MX hosts). */
-    private String groupOf(Recipient recipient) {
+    /**
+     * The route index, plus the domain for MX routes (each domain has its own MX hosts). A route
+     * the policy named for the message wins over the domain's.
+     */
+    private String groupOf(Recipient recipient, String namedRoute) {
         String domain = RouteTable.normalise(recipient.address().domain());
-        return routes.routeFor(domain)
+        Optional<Integer> route = namedRoute == null ? Optional.empty() : routes.named(namedRoute);
+        if (namedRoute != null && route.isEmpty()) {
+            log.warn("event=unknown_route route={}: routed by domain instead", namedRoute);
+        }
+        return route.or(() -> routes.routeFor(domain))
                 .map(i -> routes.route(i).usesMx() ? "route:" + i + ":" + domain : "route:" + i)
                 .orElse(maildir != null ? LOCAL_GROUP : UNROUTED_GROUP);
     }

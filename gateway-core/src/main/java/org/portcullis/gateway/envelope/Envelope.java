@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param parameters the ESMTP parameters of MAIL FROM to carry on
  * @param client     who handed the message to us
  * @param arrival    when the message was accepted; the queue lifetime counts from here
+ * @param route      the name of the route the policy sent the message on, instead of the one its
+ *                   recipients' domains choose; null for the usual routing
  */
 public record Envelope(QueueId queueId, MailAddress sender, List<Recipient> recipients,
-                       MailParameters parameters, ClientInfo client, Instant arrival) {
+                       MailParameters parameters, ClientInfo client, Instant arrival, String route) {
 
     public Envelope {
         Objects.requireNonNull(queueId, "queueId");
@@ -26,7 +28,21 @@ public record Envelope(QueueId queueId, MailAddress sender, List<Recipient> reci
         Objects.requireNonNull(arrival, "arrival");
     }
 
+    /** An envelope with the usual routing. */
+    public Envelope(QueueId queueId, MailAddress sender, List<Recipient> recipients, MailParameters parameters,
+                    ClientInfo client, Instant arrival) {
+        this(queueId, sender, recipients, parameters, client, arrival, null);
+    }
+
     public Envelope withRecipients(List<Recipient> newRecipients) {
-        return new Envelope(queueId, sender, newRecipients, parameters, client, arrival);
+        return new Envelope(queueId, sender, newRecipients, parameters, client, arrival, route);
+    }
+
+    public Envelope withSender(MailAddress newSender) {
+        return new Envelope(queueId, newSender, recipients, parameters, client, arrival, route);
+    }
+
+    public Envelope withRoute(String newRoute) {
+        return new Envelope(queueId, sender, recipients, parameters, client, arrival, newRoute);
     }
 }

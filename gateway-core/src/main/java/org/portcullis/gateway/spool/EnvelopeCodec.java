@@ -47,6 +47,8 @@ final class EnvelopeCodec {
             writeString(out, r.dsnNotify());
             writeString(out, r.dsnOrcpt());
         }
+        // Added after the first format: a reader of an older record finds nothing more.
+        writeString(out, envelope.route());
     }
 
     static Envelope read(DataInputStream in) throws IOException {
@@ -64,7 +66,8 @@ final class EnvelopeCodec {
         for (int i = 0; i < count; i++) {
             recipients.add(new Recipient(readAddress(in), readString(in), readString(in)));
         }
-        return new Envelope(id, sender, recipients, parameters, client, arrival);
+        String route = in.available() >= Integer.BYTES ? readString(in) : null;
+        return new Envelope(id, sender, recipients, parameters, client, arrival, route);
     }
 
     static void writeString(DataOutputStream out, String value) throws IOException {

@@ -126,4 +126,25 @@ class FailoverTest {
             }
         }
     }
+
+    @Test
+    void aRouteNamedForTheMessageWinsOverTheDomainsRoute() throws Exception {
+        try (Sink usual = Sink.start(tmp.resolve("usual"));
+             Sink named = Sink.start(tmp.resolve("named"))) {
+            RouteConfig byDomain = route("example.com", RouteConfig.TlsPolicy.NONE, usual.hop("smtp"));
+            RouteConfig legal = route("legal.invalid", RouteConfig.TlsPolicy.NONE, named.hop("smtp"));
+            legal = new RouteConfig(legal.domains(), legal.nextHops(), legal.tls(), "legal-hold");
+            try (var agent = new RoutingDeliveryAgent(config(List.of(byDomain, legal), null), new SimpleMeterRegistry())) {
+                DeliveryRequest plain = request(spool(tmp, TestSetup.simpleMessage("usual")), "s@origin.test",
+                        "a@example.com");
+                SmtpRelayTest.deliver(agent, plain);
+                DeliveryRequest routed = new DeliveryRequest(plain.envelope().withRoute("legal-hold"),
+                        plain.recipients(), plain.content());
+                assertThat(SmtpRelayTest.deliver(agent, routed).results().getFirst().relay())
+                        .isEqualTo("127.0.0.1[127.0.0.1]:" + named.port);
+                assertThat(usual.messages()).hasSize(1);
+                assertThat(named.messages()).hasSize(1);
+            }
+        }
+    }
 }

@@ -64,6 +64,29 @@ class FileSpoolTest {
     }
 
     @Test
+    void aQuarantinedMessageIsCommittedIntoHoldWithItsRouteAndIsNotHandedToTheQueue() throws Exception {
+        Envelope envelope = envelope(1).withRoute("legal-hold");
+        byte[] bytes = message(envelope.queueId(), 5_000, 2);
+        SpoolFixtures.Collected s = spool(root);
+        SpoolWriter writer = s.spool().begin(envelope);
+        writeInChunks(writer, bytes, 3);
+        assertThat(read(writer.content())).as("readable in place before the commit").isEqualTo(bytes);
+        writer.commitToHold().get(10, TimeUnit.SECONDS);
+        s.spool().close();
+
+        assertThat(s.messages()).as("nothing to deliver").isEmpty();
+        assertThat(s.spool().directory().file(SpoolState.HOLD, envelope.queueId())).exists();
+        SpoolFixtures.Collected again = spool(root);
+        SpoolRecovery.Result recovered = again.spool().recover();
+        assertThat(recovered.report().held()).isEqualTo(1);
+        assertThat(recovered.messages()).as("held, so not for delivery").isEmpty();
+        assertThat(SpoolFileReader.read(again.spool().directory().file(SpoolState.HOLD, envelope.queueId())))
+                .isInstanceOfSatisfying(SpoolFileRead.Readable.class,
+                        r -> assertThat(r.message().envelope()).isEqualTo(envelope));
+        again.spool().close();
+    }
+
+    @Test
     void uncommittedIncomingFileIsRemovedWhileACommittedButUnmovedOneCountsAsCommitted() throws Exception {
         SpoolFixtures.Collected s = spool(root);
         Envelope unfinished = envelope(1);

@@ -102,8 +102,7 @@ final class ConditionParser {
             }
             return new FindingCondition.FindingValue(key, name, values.valueTest(e.value(), key));
         }
-        throw doc.error(e.keyNode(), YamlDoc.unknown(key, "a condition", KEYS)
-                .replace(" (allowed:", "; a plug-in's finding is tested as finding.NAME (allowed:"));
+        throw doc.error(e.keyNode(), YamlDoc.unknown(key, "a condition", KEYS));
     }
 
     private List<Condition> list(YamlDoc.Entry e) throws PolicyException {

@@ -84,7 +84,7 @@ final class Template {
     /** @throws IllegalArgumentException saying what is wrong with the text */
     static Template parse(String text, Use use) {
         if (use != Use.TEXT && !text.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
-            throw new IllegalArgumentException("'" + text + "' must be one line of printable ASCII, as "
+            throw new IllegalArgumentException(Values.quote(text) + " must be one line of printable ASCII, as "
                     + (use == Use.REPLY ? "an SMTP reply" : "a header field") + " is");
         }
         List<Object> parts = new ArrayList<>();
@@ -96,12 +96,12 @@ final class Template {
                 literal.append(c);
                 i += 2;
             } else if (c == '}') {
-                throw new IllegalArgumentException("'" + text + "' has a '}' that closes nothing; write }} for a "
+                throw new IllegalArgumentException(Values.quote(text) + " has a '}' that closes nothing; write }} for a "
                         + "literal brace");
             } else if (c == '{') {
                 int end = text.indexOf('}', i);
                 if (end < 0) {
-                    throw new IllegalArgumentException("'" + text + "' has a '{' that is never closed; write {{ for "
+                    throw new IllegalArgumentException(Values.quote(text) + " has a '{' that is never closed; write {{ for "
                             + "a literal brace");
                 }
                 String name = text.substring(i + 1, end);

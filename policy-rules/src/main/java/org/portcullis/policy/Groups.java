@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * The named lists of a policy's {@code groups:} section, and the reading of any list a
@@ -86,11 +87,12 @@ final class Groups {
         return out;
     }
 
-    /** The list as written, group names unexpanded, for the explanation. */
+    /** The list as written, group names unexpanded, for the explanation: {@code [a, $b]}, or {@code a}. */
     static String written(Node value) {
-        return YamlDoc.items(value).stream()
-                .map(n -> n instanceof org.yaml.snakeyaml.nodes.ScalarNode s ? s.getValue() : "?")
+        String items = YamlDoc.items(value).stream()
+                .map(n -> n instanceof ScalarNode s ? s.getValue() : "?")
                 .collect(Collectors.joining(", "));
+        return YamlDoc.isSequence(value) ? "[" + items + "]" : items;
     }
 
     /** An error about an entry, saying which group it came from and where that group was used. */

@@ -21,7 +21,8 @@ final class ActionParser {
     static final List<String> ACTIONS = List.of("tag_subject", "add_header", "strip_attachment", "append_disclaimer",
             "copy_to_archive", "bcc", "redirect", "route");
 
-    private static final Pattern REPLY = Pattern.compile("(\\d{3})(?:[ -](\\d\\.\\d{1,3}\\.\\d{1,3}))?(?:\\s+(.*))?");
+    private static final Pattern CODE = Pattern.compile("(\\d{3})(?:[ -]+|$)");
+    private static final Pattern LEADING_ENHANCED = Pattern.compile("(\\d\\.\\d{1,3}\\.\\d{1,3})(?:\\s+|$)");
     private static final Pattern ENHANCED = Pattern.compile("\\d\\.\\d{1,3}\\.\\d{1,3}");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
@@ -135,14 +136,18 @@ final class ActionParser {
         } else if (argument != null) {
             String given = doc.text(argument, "'" + word + "' takes a reply text, e.g. \"" + defaultCode + " "
                     + digit + ".7.1 " + defaultText + "\"");
-            Matcher m = REPLY.matcher(given);
-            if (m.matches()) {
-                code = Integer.parseInt(m.group(1));
-                enhanced = m.group(2);
-                text = m.group(3) == null || m.group(3).isBlank() ? defaultText : m.group(3);
-            } else {
-                text = given;
+            String rest = given.strip();
+            Matcher c = CODE.matcher(rest);
+            if (c.lookingAt()) {
+                code = Integer.parseInt(c.group(1));
+                rest = rest.substring(c.end());
             }
+            Matcher e = LEADING_ENHANCED.matcher(rest);
+            if (e.lookingAt()) {
+                enhanced = e.group(1);
+                rest = rest.substring(e.end());
+            }
+            text = rest.isBlank() ? defaultText : rest;
         }
         Node at = where == null ? wordNode : where;
         if (code / 100 != digit || code % 100 > 59) {

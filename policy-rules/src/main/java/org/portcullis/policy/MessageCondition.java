@@ -22,7 +22,8 @@ sealed interface MessageCondition extends Condition {
             }
             long s = size.get();
             boolean holds = (above < 0 || s > above) && (below < 0 || s < below);
-            String what = (input.size() >= 0 ? "the message's size, " : "the declared size (SIZE=), ") + s + " bytes, is ";
+            String what = (input.size() >= 0 ? "the message's size, " : "the declared size (SIZE=), ") + s
+                    + " bytes, is ";
             return Outcome.of(holds, what + (holds ? "" : "not ") + written);
         }
     }
@@ -53,7 +54,8 @@ sealed interface MessageCondition extends Condition {
                 }
             }
             return Outcome.no("header " + name + " is " + Values.quote(values.getFirst())
-                    + (values.size() > 1 ? " (and " + (values.size() - 1) + " more)" : "") + ", not " + test.describe());
+                    + (values.size() > 1 ? " (and " + (values.size() - 1) + " more)" : "")
+                    + ", not " + test.describe());
         }
     }
 }

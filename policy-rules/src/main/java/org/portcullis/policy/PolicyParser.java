@@ -71,7 +71,8 @@ final class PolicyParser {
         if (!e.containsKey("name")) {
             throw doc.error(node, "a rule needs a name, e.g. - name: viruses are refused");
         }
-        String name = doc.text(e.get("name").value(), "a rule's name is a text, e.g. name: viruses are refused").strip();
+        String name = doc.text(e.get("name").value(), "a rule's name is a text, e.g. name: viruses are refused")
+                .strip();
         if (name.isEmpty()) {
             throw doc.error(e.get("name").value(), "a rule's name must not be empty");
         }

@@ -96,13 +96,13 @@ final class Template {
                 literal.append(c);
                 i += 2;
             } else if (c == '}') {
-                throw new IllegalArgumentException(Values.quote(text) + " has a '}' that closes nothing; write }} for a "
-                        + "literal brace");
+                throw new IllegalArgumentException(Values.quote(text) + " has a '}' that closes nothing; "
+                        + "write }} for a literal brace");
             } else if (c == '{') {
                 int end = text.indexOf('}', i);
                 if (end < 0) {
-                    throw new IllegalArgumentException(Values.quote(text) + " has a '{' that is never closed; write {{ for "
-                            + "a literal brace");
+                    throw new IllegalArgumentException(Values.quote(text) + " has a '{' that is never closed; "
+                            + "write {{ for a literal brace");
                 }
                 String name = text.substring(i + 1, end);
                 placeholder(name);

@@ -16,6 +16,8 @@ final class ValueTestParser {
     static final List<String> VALUE_KEYS = List.of("exists", "equals", "matches", "above", "below");
     static final List<String> ATTACHMENT_KEYS = List.of("type", "declared", "name", "disguised", "all", "any", "not");
 
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][\\w.+-]*/[A-Za-z0-9][\\w.+-]*");
+
     private final YamlDoc doc;
     private final Groups groups;
 
@@ -149,7 +151,7 @@ final class ValueTestParser {
         for (Groups.Item item : groups.items(value, key, "[ application/x-msdownload, \"application/x-*\" ]")) {
             try {
                 NamePattern p = NamePattern.parse(item.text(), false);
-                if (p instanceof NamePattern.Exact && !item.text().matches("[A-Za-z0-9][\\w.+-]*/[A-Za-z0-9][\\w.+-]*")) {
+                if (p instanceof NamePattern.Exact && !MEDIA_TYPE.matcher(item.text()).matches()) {
                     throw new IllegalArgumentException("'" + item.text() + "' is not a media type such as "
                             + "application/pdf (or a glob such as application/x-*)");
                 }

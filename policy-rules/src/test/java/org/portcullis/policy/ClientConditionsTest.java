@@ -3,11 +3,7 @@ package org.portcullis.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.portcullis.policy.Inputs.message;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.portcullis.filter.Direction;
-import org.portcullis.filter.Finding;
-import org.portcullis.filter.Stage;
 import org.portcullis.filter.Verdict;
 
 class ClientConditionsTest {

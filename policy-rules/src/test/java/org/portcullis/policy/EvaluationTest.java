@@ -265,4 +265,21 @@ class EvaluationTest {
         assertThat(policy.decide(message().at(Stage.MAIL_FROM).build()).verdict())
                 .isEqualTo(new Verdict.Reject(553, "5.7.1", "Refused by policy"));
     }
+
+    @Test
+    void readsTheCodesInFrontOfAReplyText() {
+        assertThat(replyOf("\"5.7.26 Unauthenticated mail\"")).isEqualTo(new Verdict.Reject(550, "5.7.26",
+                "Unauthenticated mail"));
+        assertThat(replyOf("\"554-5.7.1 Dashed\"")).isEqualTo(new Verdict.Reject(554, "5.7.1", "Dashed"));
+        assertThat(replyOf("\"554 5.7.1\"")).isEqualTo(new Verdict.Reject(554, "5.7.1", "Refused by policy"));
+        assertThat(replyOf("\"2024 was a bad year\"")).isEqualTo(new Verdict.Reject(550, "5.7.1",
+                "2024 was a bad year"));
+        assertThat(replyOf("{ code: 551, enhanced_code: 5.1.6, text: Moved }"))
+                .isEqualTo(new Verdict.Reject(551, "5.1.6", "Moved"));
+    }
+
+    private static Verdict replyOf(String reject) {
+        return Policies.parse("rules:\n  - name: r\n    then: { reject: " + reject + " }\n")
+                .decide(message().build()).verdict();
+    }
 }

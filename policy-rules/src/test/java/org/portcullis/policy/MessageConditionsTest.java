@@ -5,8 +5,6 @@ import static org.portcullis.policy.Inputs.message;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.portcullis.filter.Direction;
-import org.portcullis.filter.Finding;
 import org.portcullis.filter.Stage;
 import org.portcullis.filter.Verdict;
 

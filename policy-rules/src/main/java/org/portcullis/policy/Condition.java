@@ -1,0 +1,20 @@
+package org.portcullis.policy;
+
+/**
+ * A rule's {@code when}: a test of the connection, the envelope, the message or the findings,
+ * or a combination of such tests. Each answers with an {@link Outcome} that says why, so that a
+ * trace can name the condition that failed.
+ */
+sealed interface Condition permits Combination, EnvelopeCondition, ClientCondition, MessageCondition,
+        FindingCondition {
+
+    Outcome test(PolicyInput input);
+
+    /**
+     * Whether a match can come from named attachments (outside any {@code not}): only then does
+     * {@code strip_attachment} have parts to take out.
+     */
+    default boolean namesAttachments() {
+        return false;
+    }
+}

@@ -10,9 +10,8 @@ import java.util.Optional;
  */
 final class PacketDecoder {
 
-    private final ByteBuffer header = ByteBuffer.allocate(5);
+    private final ByteBuffer header = ByteBuffer.allocate(4);
     private ByteBuffer body;
-    private char code;
     private int maxDataSize = MilterProtocol.MAX_DATA_64K;
 
     /** Applies from the next packet on (the limit changes once, after negotiation). */
@@ -34,16 +33,15 @@ final class PacketDecoder {
             }
             header.flip();
             long length = Integer.toUnsignedLong(header.getInt());
-            code = (char) (header.get() & 0xFF);
             header.clear();
             if (length == 0) {
                 throw new MilterProtocolException("packet of length 0 (no code byte)");
             }
             if (length - 1 > maxDataSize) {
-                throw new MilterProtocolException("packet '" + printable(code) + "' of " + (length - 1)
+                throw new MilterProtocolException("packet of " + (length - 1)
                         + " data bytes is over the agreed limit of " + maxDataSize);
             }
-            body = ByteBuffer.allocate((int) (length - 1));
+            body = ByteBuffer.allocate((int) length);
         }
         int n = Math.min(body.remaining(), in.remaining());
         body.put(body.position(), in, in.position(), n);
@@ -52,8 +50,9 @@ final class PacketDecoder {
         if (body.hasRemaining()) {
             return Optional.empty();
         }
-        MilterPacket packet = new MilterPacket(code, body.array());
+        byte[] bytes = body.array();
         body = null;
+        MilterPacket packet = new MilterPacket((char) (bytes[0] & 0xFF), java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
         return Optional.of(packet);
     }
 

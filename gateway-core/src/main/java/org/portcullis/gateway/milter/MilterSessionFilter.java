@@ -169,6 +169,10 @@ final class MilterSessionFilter implements MailFilter {
                 throw new java.io.UncheckedIOException("cannot keep the body from milter " + settings.name(), e);
             }
             logDecision(Step.END_OF_MESSAGE, reply.decision(), envelope.queueId(), result);
+            reply.modifications().stream()
+                    .filter(m -> m instanceof MilterResponse.ChangeSender e && e.parameters().isPresent())
+                    .forEach(m -> EventLog.warn(log, queueId(envelope.queueId()), "milter_sender_parameters_ignored",
+                            "milter", settings.name(), "parameters", ((MilterResponse.ChangeSender) m).parameters().get()));
             return result;
         });
     }

@@ -47,14 +47,6 @@ final class BodyReplacement implements AutoCloseable {
         return ContentSource.of(memory.toByteArray());
     }
 
-    long size() {
-        return size;
-    }
-
-    boolean onDisk() {
-        return file != null;
-    }
-
     /** Deletes the temporary file, if there is one. */
     @Override
     public void close() {

@@ -65,7 +65,6 @@ final class MilterProtocol {
     static final char MACRO = 'D';
     static final char END_OF_MESSAGE = 'E';
     static final char HELO = 'H';
-    static final char QUIT_NEW_CONNECTION = 'K';
     static final char HEADER = 'L';
     static final char MAIL = 'M';
     static final char END_OF_HEADERS = 'N';

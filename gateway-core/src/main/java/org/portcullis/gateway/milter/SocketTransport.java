@@ -136,5 +136,9 @@ final class SocketTransport implements MilterTransport {
         } catch (java.nio.channels.ClosedSelectorException e) {
             throw new IOException("connection closed while " + what, e);
         }
+        // An interrupted thread would make every later select return at once: stop instead.
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException("interrupted while " + what);
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +88,6 @@ final class Daemon implements AutoCloseable {
 
     static MilterAddress.Unix unix(Path path) {
         return new MilterAddress.Unix(path);
-    }
-
-    static UnixDomainSocketAddress unixAddress(Path path) {
-        return UnixDomainSocketAddress.of(path);
     }
 
     String output() {

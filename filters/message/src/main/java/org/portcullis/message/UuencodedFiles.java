@@ -80,6 +80,20 @@ final class UuencodedFiles {
         return false;
     }
 
+    /** Whether a line (without its line end) opens a uuencoded file. */
+    static boolean isBegin(String line) {
+        return line.length() <= MAX_LINE && BEGIN.matcher(line).matches();
+    }
+
+    /** Whether a line inside a uuencoded file belongs to it ({@code end} closes it). */
+    static boolean isBodyLine(String line) {
+        if (line.isEmpty()) {
+            return true;
+        }
+        int length = (line.charAt(0) - 0x20) & 0x3f;
+        return length == 0 || isUuLine(line, length);
+    }
+
     private static boolean isUuLine(String line, int length) {
         int needed = 1 + (length + 2) / 3 * 4;
         // Some encoders strip trailing blanks, so a line may be shorter than its count says.

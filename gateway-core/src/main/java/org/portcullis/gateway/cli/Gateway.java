@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.portcullis.gateway.chain.FilterCatalog;
 import org.portcullis.gateway.chain.FilterChain;
 import org.portcullis.gateway.chain.Gate;
-import org.portcullis.gateway.chain.Judge;
+import java.nio.file.Path;
+import org.portcullis.gateway.chain.PolicyJudge;
+import org.portcullis.policy.Policy;
+import org.portcullis.policy.PolicyException;
 import org.portcullis.gateway.config.ConfigException;
 import org.portcullis.gateway.config.GatewayConfig;
 import org.portcullis.gateway.delivery.RoutingDeliveryAgent;
@@ -89,9 +92,22 @@ final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The policy the configuration names. */
-    static Judge judge(GatewayConfig config) {
-        return Judge.proposals();
+    /** The policy the configuration names (the shipped default when none), checked against the routes and archives. */
+    static PolicyJudge judge(GatewayConfig config) throws ConfigException {
+        Path file = config.chain().policy();
+        try {
+            Policy policy = file == null ? Policy.defaultPolicy() : Policy.load(file);
+            java.util.Set<String> routes = new java.util.HashSet<>();
+            config.routes().forEach(r -> {
+                if (r.name() != null) {
+                    routes.add(r.name());
+                }
+            });
+            policy.requireKnownNames(routes, config.chain().archives().keySet());
+            return new PolicyJudge(policy);
+        } catch (PolicyException e) {
+            throw new ConfigException(e.file(), e.line(), e.problem());
+        }
     }
 
     /** What must load besides the YAML itself: the TLS certificate and key, and the users file. */
@@ -102,6 +118,7 @@ final class Gateway implements AutoCloseable {
         }
         new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
                 new SimpleMeterRegistry());
+        judge(config);
         try (FilterChain chain = buildChain(config, new SimpleMeterRegistry())) {
             // built only to be checked: every filter read its settings
         }
@@ -125,6 +142,8 @@ final class Gateway implements AutoCloseable {
     static Gateway start(GatewayConfig config, String configName, java.nio.file.Path configFile)
             throws ConfigException, IOException, InterruptedException {
         MeterRegistry registry = new SimpleMeterRegistry();
+        // Plug-ins made by ServiceLoader (no-argument constructors) count into the global registry.
+        io.micrometer.core.instrument.Metrics.addRegistry(registry);
         ServerTls tls = ServerTls.create(config.tls(), config.hostname());
         Authenticator users = config.auth().enabled() ? UsersFile.load(config.auth().usersFile()) : null;
         var relay = new ConfiguredRelayControl(config.relay(), config.hostname(), config.smtp().requireFqdnSender(),
@@ -140,7 +159,8 @@ final class Gateway implements AutoCloseable {
             RecoveryReport recovered = queue.start();
             var context = new SmtpServerContext(config.hostname(), config.smtp(), queue.spool(),
                     new SmtpPathParser(config.hostname(), registry), relay, tls.context(), users,
-                    reverseNames(config, dns), queue.queueIds(), Clock.systemDefaultZone(), gate::get);
+                    reverseNames(config, dns), queue.queueIds(), Clock.systemDefaultZone(), gate::get,
+                    new org.portcullis.gateway.archive.Archives(config.chain().archives(), config.hostname()));
             loops = Transports.group(Math.max(1, Runtime.getRuntime().availableProcessors()),
                     new DefaultThreadFactory("smtpd"));
             SmtpServer server = new SmtpServer(context, registry, loops);

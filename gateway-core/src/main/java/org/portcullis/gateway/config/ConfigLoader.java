@@ -110,7 +110,7 @@ public final class ConfigLoader {
         DnsConfig dns = dns(root.section("dns"));
         ChainConfig chain = chain(root, base);
         root.finish("hostname", "listeners", "smtp", "tls", "auth", "relay", "spool", "delivery", "routes",
-                "local_delivery", "dns", "filters", "policy", "plugins");
+                "local_delivery", "dns", "filters", "policy", "plugins", "archives");
         return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local, dns,
                 chain);
     }
@@ -279,7 +279,17 @@ public final class ConfigLoader {
                 throw root.error(pluginsScalar.get(), "plugins", "must name a directory of plug-in jars");
             }
         }
-        return new ChainConfig(inbound, outbound, policy, plugins);
+        YamlSection archiveSection = root.section("archives");
+        java.util.Map<String, Integer> archiveLines = new java.util.HashMap<>();
+        java.util.Map<String, Path> archives = new java.util.LinkedHashMap<>();
+        for (var entry : archiveSection.remaining(archiveLines).entrySet()) {
+            if (!(entry.getValue() instanceof String dir) || !entry.getKey().matches("[A-Za-z0-9_.-]+")) {
+                throw new ConfigException(archiveSection.file(), archiveLines.getOrDefault(entry.getKey(), 0),
+                        "'archives." + entry.getKey() + "' must name a directory (a Maildir), e.g. legal: /var/archive/legal");
+            }
+            archives.put(entry.getKey(), base.resolve(dir).normalize());
+        }
+        return new ChainConfig(inbound, outbound, policy, plugins, archives);
     }
 
     private List<FilterSpec> filterSpecs(YamlSection filters, String direction) throws ConfigException {

@@ -51,6 +51,8 @@ final class MailTransaction {
     /** A BDAT chunk that is read only to be dropped, and the reply to give when it ends. */
     private SmtpReply chunkRefusal;
     private boolean committing;
+    /** The envelope the message is spooled under. */
+    private org.portcullis.gateway.envelope.Envelope spooled;
 
     MailTransaction(SmtpSession session, SmtpServerContext context, SmtpMetrics metrics) {
         this.session = session;
@@ -278,7 +280,7 @@ final class MailTransaction {
             session.resetTransaction();
             return;
         }
-        commit();
+        finishMessage();
     }
 
     private Optional<SmtpReply> failureReply() {
@@ -312,16 +314,91 @@ final class MailTransaction {
             spoolProblem(e);
             return false;
         }
+        spooled = envelope;
         receiver = new MessageReceiver(writer, context.config().maxMessageSize(), context.config().maxHeaderSize());
         receiver.prepend(ReceivedHeader.of(envelope, context.hostname(), context.clock().getZone()));
         return true;
     }
 
-    private void commit() {
+    /** The filters and the policy have their say; then the message is committed, held, dropped or refused. */
+    private void finishMessage() {
+        org.portcullis.filter.Direction direction = session.direction();
+        if (!session.gate().needsMessage(direction)) {
+            if (early instanceof Verdict.Discard) {
+                receiver.abort();
+                EventLog.info(LOG, queueId, "discarded", "session", session.sessionId(), "from", "<" + sender + ">");
+                session.reply(250, "2.0.0", "Ok: queued as " + queueId);
+                session.resetTransaction();
+                return;
+            }
+            commit(early instanceof Verdict.Quarantine);
+            return;
+        }
         committing = true;
         long started = System.nanoTime();
         long size = receiver.received();
-        var outcome = receiver.writer().commit().handle((ok, error) -> Optional.ofNullable(error));
+        EndOfData end = new EndOfData(session.gate().gate(), session.gate().filters(), context.spool(),
+                context.archives());
+        Envelope view = view();
+        var envelope = spooled;
+        var writer = receiver.writer();
+        Verdict said = early;
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return end.run(direction, envelope, view, writer, said);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread).whenComplete((r, error) -> {
+            if (error != null) {
+                writer.abort();
+            }
+        });
+        session.awaitThen(result.handle((r, error) -> {
+            if (error != null) {
+                spoolProblem(error.getCause() != null ? error.getCause() : error);
+            }
+            return r;
+        }), r -> {
+            if (r == null) {
+                session.send(SmtpReply.of(451, "4.3.0", "Requested action aborted: error in processing"));
+            } else {
+                ended(r, size, started);
+            }
+            session.resetTransaction();
+        });
+    }
+
+    private void ended(EndOfData.Result r, long size, long started) {
+        switch (r.event()) {
+            case "reject" -> {
+                EventLog.warn(LOG, queueId, "reject", "session", session.sessionId(), "client", session.clientText(),
+                        "stage", "DATA", "from", "<" + sender + ">", "reply", r.reply().toString(),
+                        "decided_by", r.ruling().decidedBy());
+                session.send(r.reply());
+                return;
+            }
+            case "discarded" -> EventLog.info(LOG, queueId, "discarded", "session", session.sessionId(),
+                    "from", "<" + sender + ">", "decided_by", r.ruling().decidedBy());
+            default -> {
+                metrics.commit.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                metrics.messagesAccepted.increment();
+                metrics.bytesReceived.increment(size);
+                EventLog.info(LOG, queueId, r.event(), "session", session.sessionId(), "from", "<" + sender + ">",
+                        "size", size, "nrcpt", recipients.size(), "client", session.clientText(),
+                        "decided_by", r.ruling().decidedBy(),
+                        "reason", r.verdict() instanceof Verdict.Quarantine q ? q.reason() : "-");
+            }
+        }
+        session.send(r.reply());
+    }
+
+    private void commit(boolean hold) {
+        committing = true;
+        long started = System.nanoTime();
+        long size = receiver.received();
+        var writer = receiver.writer();
+        var outcome = (hold ? writer.commitToHold() : writer.commit()).handle((ok, error) -> Optional.ofNullable(error));
         session.awaitThen(outcome, error -> {
             if (error == null || error.isPresent()) {
                 spoolProblem(error == null ? null : error.get());
@@ -330,8 +407,9 @@ final class MailTransaction {
                 metrics.commit.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 metrics.messagesAccepted.increment();
                 metrics.bytesReceived.increment(size);
-                EventLog.info(LOG, queueId, "queued", "session", session.sessionId(), "from", "<" + sender + ">",
-                        "size", size, "nrcpt", recipients.size(), "client", session.clientText());
+                EventLog.info(LOG, queueId, hold ? "quarantined" : "queued", "session", session.sessionId(),
+                        "from", "<" + sender + ">", "size", size, "nrcpt", recipients.size(),
+                        "client", session.clientText());
                 session.reply(250, "2.0.0", "Ok: queued as " + queueId);
             }
             session.resetTransaction();

@@ -42,6 +42,10 @@ final class SessionGate implements AutoCloseable {
         return filters;
     }
 
+    Gate gate() {
+        return gate;
+    }
+
     /**
      * @param call the stage, on the session's filters
      * @param then what the session does with the ruling, on its event loop

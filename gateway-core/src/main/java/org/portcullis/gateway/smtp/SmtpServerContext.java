@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
  * @param reverseName   the client's verified reverse name; the future never fails
  * @param gate          the filter chains and policy now in force (a reload replaces them; a
  *                      session keeps the ones it started with)
+ * @param archives      where the policy's copy_to_archive puts copies
  */
 public record SmtpServerContext(
         String hostname,
@@ -37,5 +38,6 @@ public record SmtpServerContext(
         Function<InetAddress, CompletableFuture<Optional<String>>> reverseName,
         QueueIdGenerator queueIds,
         Clock clock,
-        Supplier<Gate> gate) {
+        Supplier<Gate> gate,
+        org.portcullis.gateway.archive.Archives archives) {
 }

@@ -58,7 +58,7 @@ final class SessionHarness {
         var context = new SmtpServerContext(HOST, config, spool, new SmtpPathParser(HOST, registry), relay, tls,
                 authenticator, address -> CompletableFuture.completedFuture(Optional.of("client.example")),
                 new QueueIdGenerator(), Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC),
-                () -> gate);
+                () -> gate, new org.portcullis.gateway.archive.Archives(java.util.Map.of(), HOST));
         SmtpFramer framer = new SmtpFramer(config.maxCommandLineLength());
         InetSocketAddress remote = new InetSocketAddress(clientIp, 40000);
         channel = new EmbeddedChannel() {

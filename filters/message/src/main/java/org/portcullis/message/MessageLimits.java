@@ -10,7 +10,8 @@ package org.portcullis.message;
  * @param maxParts           how many parts the tree holds, the root and uuencoded files included;
  *                           parts past it are left out
  * @param maxHeaderSection   bytes of header fields kept per part; fields past it are left out, and
- *                           a single field longer than this stops the parse at that point
+ *                           a single line or field longer than this stops the parse there (and
+ *                           the field before it is lost, as it ends only where the next begins)
  * @param maxPartSize        decoded bytes kept of one part; its content is cut there
  * @param memoryBudget       decoded bytes of the whole message held on the heap; content past it
  *                           goes to a temporary file that lives as long as the parsed message

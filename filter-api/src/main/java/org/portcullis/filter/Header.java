@@ -6,7 +6,8 @@ import java.util.Objects;
  * One header field.
  *
  * @param name  the field name as written (compare with {@link #is})
- * @param raw   the value exactly as in the message: folded, encoded words left as they are
+ * @param raw   everything after the colon exactly as in the message: the blank after the colon,
+ *              the folds, encoded words left as they are
  * @param value the value unfolded and with RFC 2047 encoded words decoded, for reading
  */
 public record Header(String name, String raw, String value) {

@@ -8,6 +8,10 @@ import java.util.Objects;
  * A change a filter asks for at the end of the message. Mutations are applied after the whole
  * chain has run, in chain order (and in the order each filter gave them), so the result never
  * depends on which filter finished first.
+ *
+ * <p>Header values are given unfolded, and the gateway folds them (and encodes non-ASCII words);
+ * or already folded — CRLF followed by a space or tab — and then written exactly as given, which
+ * a signature computed over the folded form (DKIM with simple canonicalisation) needs.
  */
 public sealed interface Mutation {
 
@@ -105,8 +109,10 @@ public sealed interface Mutation {
         if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c > '~')) {
             throw new IllegalArgumentException("not a header field name: " + name);
         }
-        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-            throw new IllegalArgumentException("give header values unfolded; the gateway folds them");
+        String unfolded = value.replace("\r\n ", " ").replace("\r\n\t", "\t");
+        if (unfolded.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new IllegalArgumentException("a header value may hold line breaks only as folds (CRLF, then a space"
+                    + " or tab)");
         }
     }
 }

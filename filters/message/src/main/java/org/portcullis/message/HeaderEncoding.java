@@ -17,9 +17,16 @@ final class HeaderEncoding {
     private HeaderEncoding() {
     }
 
-    /** {@code Name: value} folded, without the final CRLF, as bytes. */
+    /**
+     * {@code Name: value} folded, without the final CRLF, as bytes. A value that comes folded
+     * already (CRLF and white space) and is plain ASCII is written exactly as given.
+     */
     static byte[] field(String name, String value) {
-        return fold(name + ":", encode(value)).getBytes(StandardCharsets.US_ASCII);
+        if (value.contains("\r\n") && isAscii(value.replace("\r\n", ""))) {
+            return (name + ": " + value).getBytes(StandardCharsets.US_ASCII);
+        }
+        String unfolded = value.replace("\r\n", "");
+        return fold(name + ":", encode(unfolded)).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The value with each run of non-ASCII words as encoded words; spaces between words survive decoding. */

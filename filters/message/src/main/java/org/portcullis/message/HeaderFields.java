@@ -23,7 +23,7 @@ final class HeaderFields {
             int colon = indexOfColon(bytes);
             raw = RawText.decode(bytes, colon + 1, bytes.length - colon - 1);
         }
-        raw = stripLeadingBlanks(raw);
+        // Kept exactly, the blank after the colon too: a milter such as a DKIM signer hashes it.
         return new Header(field.getName(), raw, decode(raw, monitor));
     }
 
@@ -39,13 +39,5 @@ final class HeaderFields {
             }
         }
         return bytes.length - 1;
-    }
-
-    private static String stripLeadingBlanks(String s) {
-        int i = 0;
-        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-            i++;
-        }
-        return s.substring(i);
     }
 }

@@ -106,7 +106,7 @@ class EditsTest {
             Header subject = out.rewritten().headers().all().stream().filter(h -> h.is("Subject")).findFirst().orElseThrow();
             assertThat(subject.value()).isEqualTo("[SPAM] Grüße aus Köln – Überblick");
             String originalRaw = original.headers().all().stream().filter(h -> h.is("Subject")).findFirst().orElseThrow().raw();
-            assertThat(subject.raw()).isEqualTo("[SPAM] " + originalRaw);
+            assertThat(subject.raw()).isEqualTo(" [SPAM]" + originalRaw);
             assertThat(SubjectTag.tag(out.rewritten(), "[SPAM]")).isEmpty();
         }
     }

@@ -145,7 +145,7 @@ class ParsedMessageTest {
     void keepsTheRawHeaderAndTheDecodedValue() throws IOException {
         try (ParsedMessage message = parse("charset-mixed-encoded-words.eml")) {
             var subject = message.headers().all().stream().filter(h -> h.is("subject")).findFirst().orElseThrow();
-            assertThat(subject.raw()).startsWith("=?UTF-8?Q?Caf=C3=A9?= and").contains("\r\n =?UTF-8?B?");
+            assertThat(subject.raw()).startsWith(" =?UTF-8?Q?Caf=C3=A9?= and").contains("\r\n =?UTF-8?B?");
             assertThat(subject.value()).isEqualTo("Café and Crème – Menü");
             assertThat(message.headers().first("From")).contains("Alice Example <alice@example.org>");
         }

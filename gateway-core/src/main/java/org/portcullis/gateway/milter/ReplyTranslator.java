@@ -139,12 +139,13 @@ final class ReplyTranslator {
     }
 
     /**
-     * A header value from a milter as the filter API wants it: unfolded (the gateway folds), and
-     * without the one leading space a milter includes when HDR_LEADSPC was agreed (the gateway
-     * writes {@code name: value}).
+     * A header value from a milter as the filter API wants it: its folds kept as CRLF and the
+     * white space after them (a signature may cover the folded form), stray line breaks made
+     * spaces, and without the one leading space a milter includes when HDR_LEADSPC was agreed
+     * (the gateway writes {@code name: value}).
      */
     static String headerValue(String value, boolean leadingSpace) {
-        String v = value.replaceAll("\r?\n(?=[ \t])", "").replaceAll("[\r\n]+", " ");
+        String v = value.replaceAll("\r?\n(?=[ \t])", "\r\n").replaceAll("\r(?!\n)|(?<!\r)\n", " ");
         if (leadingSpace && v.startsWith(" ")) {
             v = v.substring(1);
         }

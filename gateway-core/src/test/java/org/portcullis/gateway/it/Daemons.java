@@ -24,7 +24,7 @@ final class Daemons implements AutoCloseable {
     }
 
     static void require(String binary, String debianPackage) {
-        if (!Files.isExecutable(Path.of(binary))) {
+        if (!Files.exists(Path.of(binary))) {
             fail(binary + " is missing: apt-get install " + debianPackage
                     + " (.ci/run installs every test prerequisite)");
         }

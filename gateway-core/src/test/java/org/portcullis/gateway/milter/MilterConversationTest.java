@@ -427,7 +427,7 @@ class MilterConversationTest {
     }
 
     @Test
-    void anEmptyChangedValueDeletesAndFoldedValuesAreUnfolded() throws Exception {
+    void anEmptyChangedValueDeletesAndFoldedValuesKeepTheirFoldsAsCrlf() throws Exception {
         ReplyTranslator translator = new ReplyTranslator("m");
         var mods = List.<MilterResponse.Modification>of(
                 new MilterResponse.ChangeHeader(0, "X-Old", ""),
@@ -437,7 +437,7 @@ class MilterConversationTest {
                 new BodyReplacement(10, Path.of(System.getProperty("java.io.tmpdir"))));
 
         assertThat(result.mutations()).containsExactly(new Mutation.DeleteHeader("X-Old", 1),
-                new Mutation.AddHeader("DKIM-Signature", "v=1; a=rsa-sha256;\tb=abc\t def"));
+                new Mutation.AddHeader("DKIM-Signature", "v=1; a=rsa-sha256;\r\n\tb=abc\r\n\t def"));
     }
 
     @Test

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A hardened boundary mail gateway.",
-        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.HashPassword.class, QueueCommand.class})
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.HashPassword.class, QueueCommand.class,
+            PolicyCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final int EX_USAGE = 64;

@@ -189,8 +189,10 @@ final class EndOfData {
                 : new MailAddress(sender.localPart(), sender.domain())).withRecipients(recipients);
     }
 
+    /** The headers stage's reports that say something, then the end of the message's. */
     private static StageOutcome merge(StageOutcome headers, StageOutcome end) {
-        List<FilterOutcome> all = new ArrayList<>(headers.outcomes());
+        List<FilterOutcome> all = new ArrayList<>(headers.outcomes().stream()
+                .filter(o -> !o.result().isEmpty() || o.failure().isPresent()).toList());
         all.addAll(end.outcomes());
         return new StageOutcome(Stage.END_OF_MESSAGE, all);
     }

@@ -107,6 +107,16 @@ final class GatewayProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGHUP: reload the filter chains and the policy. */
+    void reload() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Rewrites the configuration file (for a reload); {@code %PORT%} as at start. */
+    void rewriteConfig(String text) throws IOException {
+        Files.writeString(config, text.replace("%PORT%", String.valueOf(port)));
+    }
+
     String logText() {
         return Peers.read(log);
     }

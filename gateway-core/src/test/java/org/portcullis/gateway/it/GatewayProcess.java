@@ -95,7 +95,8 @@ final class GatewayProcess implements AutoCloseable {
             socket.setSoTimeout(2000);
             InputStream in = socket.getInputStream();
             byte[] greeting = new byte[3];
-            return in.readNBytes(greeting, 0, 3) == 3 && new String(greeting).equals("220");
+            // Up is up: a gateway that refuses at connect (421) is listening too.
+            return in.readNBytes(greeting, 0, 3) == 3 && new String(greeting).matches("[245]\\d\\d");
         } catch (IOException e) {
             return false;
         }

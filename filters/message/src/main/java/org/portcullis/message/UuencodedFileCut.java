@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * every other byte as it was. Streams line by line; lines too long to be uuencoded pass through
  * in pieces without being held whole.
  */
-final class UuencodedFileCut extends InputStream {
+final class UuencodedFileCut extends PieceStream {
 
     private static final int MAX_LINE = 1024;
     private static final byte[] NOTHING = new byte[0];
@@ -19,8 +19,6 @@ final class UuencodedFileCut extends InputStream {
     private final InputStream in;
     private final int target;
     private final byte[] notice;
-    private byte[] pending = NOTHING;
-    private int pendingPos;
     private int seen;
     private boolean inFile;
     private boolean cutting;
@@ -34,40 +32,15 @@ final class UuencodedFileCut extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        return fill() ? pending[pendingPos++] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] bytes, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        if (!fill()) {
-            return -1;
-        }
-        int n = Math.min(length, pending.length - pendingPos);
-        System.arraycopy(pending, pendingPos, bytes, offset, n);
-        pendingPos += n;
-        return n;
-    }
-
-    @Override
     public void close() throws IOException {
         in.close();
     }
 
-    private boolean fill() throws IOException {
-        while (pendingPos == pending.length) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            boolean complete = readLine(line);
-            if (line.size() == 0) {
-                return false;
-            }
-            pending = process(line.toByteArray(), complete);
-            pendingPos = 0;
-        }
-        return true;
+    @Override
+    protected byte[] next() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean complete = readLine(line);
+        return line.size() == 0 ? null : process(line.toByteArray(), complete);
     }
 
     /** Reads up to a line end or {@link #MAX_LINE} bytes; true when the line end was reached. */

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.gateway.config.RouteConfig;
+import org.portcullis.gateway.it.Peers;
 
 /** Next hops in failover order; a route with no hop left defers, never throws. */
 class FailoverTest {

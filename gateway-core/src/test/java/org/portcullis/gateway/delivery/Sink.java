@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.portcullis.gateway.it.Peers;
 
 /** The aiosmtpd next-hop sink (peers/smtp_sink.py) as a child process on a free loopback port. */
 final class Sink implements AutoCloseable {

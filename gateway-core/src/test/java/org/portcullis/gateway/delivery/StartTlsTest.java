@@ -32,7 +32,7 @@ class StartTlsTest {
 
     @BeforeAll
     static void makeCertificate() {
-        certificate = Peers.selfSignedCertificate(certs);
+        certificate = TlsPeers.selfSignedCertificate(certs);
     }
 
     private static String[] tlsSink(String... more) {

@@ -17,28 +17,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Real peers for integration tests: Debian's Python with aiosmtpd, swaks, free loopback ports. */
-final class Peers {
+public final class Peers {
 
-    static final String PYTHON = "/usr/bin/python3";
+    public static final String PYTHON = "/usr/bin/python3";
 
     private Peers() {
     }
 
     /** Fails with what to install when a peer is missing: a missing peer must not pass as green. */
-    static void requirePython() {
+    public static void requirePython() {
         if (run(Duration.ofSeconds(30), PYTHON, "-c", "import aiosmtpd") != 0) {
             fail("These tests need Debian's python3 with aiosmtpd: apt-get install python3-aiosmtpd"
                     + " (.ci/run installs every test prerequisite)");
         }
     }
 
-    static void requireSwaks() {
+    public static void requireSwaks() {
         if (run(Duration.ofSeconds(30), "swaks", "--version") != 0) {
             fail("These tests need swaks: apt-get install swaks (.ci/run installs every test prerequisite)");
         }
     }
 
-    static Path script(String name) {
+    public static Path script(String name) {
         try {
             return Path.of(Peers.class.getResource("/peers/" + name).toURI());
         } catch (URISyntaxException e) {
@@ -46,7 +46,7 @@ final class Peers {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -54,7 +54,7 @@ final class Peers {
         }
     }
 
-    static boolean portOpen(int port) {
+    public static boolean portOpen(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
@@ -64,7 +64,7 @@ final class Peers {
     }
 
     /** Polls until the condition holds or the time is up; returns whether it held. */
-    static boolean await(Duration limit, BooleanSupplier condition) {
+    public static boolean await(Duration limit, BooleanSupplier condition) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -81,11 +81,11 @@ final class Peers {
     }
 
     /** Runs a command to completion, output discarded; returns its exit code (-1 if it could not run). */
-    static int run(Duration limit, String... command) {
+    public static int run(Duration limit, String... command) {
         return exec(limit, List.of(command)).exitCode();
     }
 
-    static Result exec(Duration limit, List<String> command) {
+    public static Result exec(Duration limit, List<String> command) {
         try {
             Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
             process.getOutputStream().close();
@@ -106,7 +106,7 @@ final class Peers {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -114,6 +114,6 @@ final class Peers {
         }
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 }

@@ -23,6 +23,11 @@ sealed interface Combination extends Condition {
         }
 
         @Override
+        public boolean mayHoldWithoutFilterFindings() {
+            return conditions.stream().allMatch(Condition::mayHoldWithoutFilterFindings);
+        }
+
+        @Override
         public Outcome test(PolicyInput input) {
             List<Outcome> held = new ArrayList<>();
             for (Condition c : conditions) {
@@ -52,6 +57,11 @@ sealed interface Combination extends Condition {
         }
 
         @Override
+        public boolean mayHoldWithoutFilterFindings() {
+            return conditions.stream().anyMatch(Condition::mayHoldWithoutFilterFindings);
+        }
+
+        @Override
         public Outcome test(PolicyInput input) {
             List<Outcome> outcomes = conditions.stream().map(c -> c.test(input)).toList();
             List<Outcome> held = outcomes.stream().filter(Outcome::holds).toList();
@@ -72,6 +82,12 @@ sealed interface Combination extends Condition {
     record Not(Condition condition) implements Combination {
         public Not {
             Objects.requireNonNull(condition, "condition");
+        }
+
+        /** "No virus" holds exactly when nothing was found. */
+        @Override
+        public boolean mayHoldWithoutFilterFindings() {
+            return true;
         }
 
         @Override

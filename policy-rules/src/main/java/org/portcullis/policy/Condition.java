@@ -17,4 +17,15 @@ sealed interface Condition permits Combination, EnvelopeCondition, ClientConditi
     default boolean namesAttachments() {
         return false;
     }
+
+    /**
+     * Whether this condition can hold with no finding from a filter (findings the gateway makes
+     * itself, {@code mime.*}, count as none): when no rule at the message stages can, a gateway
+     * without filters need not read the message for the policy.
+     */
+    default boolean mayHoldWithoutFilterFindings() {
+        return !(this instanceof FindingCondition) || this instanceof FindingCondition.FindingExists e
+                && e.names().stream().anyMatch(n -> n.startsWith("mime."))
+                || this instanceof FindingCondition.FindingValue v && v.name().startsWith("mime.");
+    }
 }

@@ -1,5 +1,7 @@
 package org.portcullis.policy;
 
+import org.portcullis.filter.Stage;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -87,6 +89,17 @@ public final class Policy {
     /** Where the policy came from, as errors and explanations name it. */
     public String source() {
         return source;
+    }
+
+    /**
+     * Whether a rule for the headers or the end of the message could match a message no filter
+     * reported on (it tests the size, a header, the envelope, the client, or a {@code mime.*}
+     * finding the gateway makes itself). When none can, a gateway without filters for the
+     * message's direction does not read the message for the policy at all.
+     */
+    public boolean readsMessagesWithoutFindings() {
+        return rules.stream().anyMatch(r -> (r.stage() == Stage.HEADERS || r.stage() == Stage.END_OF_MESSAGE)
+                && r.when().mayHoldWithoutFilterFindings());
     }
 
     /** The rules' names in the order they are tried. */

@@ -71,10 +71,10 @@ public final class PolicyJudge implements Judge {
         return policy.explain(input(stage, connection, envelope, recipient, message, outcome));
     }
 
-    /** A policy may test message headers and sizes even when no filter ran. */
+    /** Only a policy with rules that can match without findings (headers, sizes, none found) reads every message. */
     @Override
     public boolean needsMessage() {
-        return !policy.ruleNames().isEmpty();
+        return policy.readsMessagesWithoutFindings();
     }
 
     private static PolicyInput input(Stage stage, Connection connection, Envelope envelope,

@@ -133,7 +133,8 @@ final class MilterServerSession implements Runnable {
                 throw e;
             }
             if (agreement == null && !(command instanceof MilterCommand.Negotiate)
-                    && !(command instanceof MilterCommand.Macros) && !(command instanceof MilterCommand.Quit)) {
+                    && !(command instanceof MilterCommand.Macros) && !(command instanceof MilterCommand.Abort)
+                    && !(command instanceof MilterCommand.Quit) && !(command instanceof MilterCommand.QuitNewConnection)) {
                 metrics.protocolError(PacketDecoder.printable(packet.code()));
                 throw new MilterProtocolException("'" + PacketDecoder.printable(packet.code())
                         + "' before option negotiation");
@@ -175,6 +176,8 @@ final class MilterServerSession implements Runnable {
                 case MilterCommand.Unknown u -> answer(Step.UNKNOWN, new MilterResponse.Continue());
                 case MilterCommand.Quit q -> {
                     metrics.command("quit");
+                    EventLog.info(LOG, null, "milter_disconnect", "session", sessionId, "client", clientText(),
+                            "reason", "quit");
                     return;
                 }
                 case MilterCommand.QuitNewConnection k -> {
@@ -352,8 +355,10 @@ final class MilterServerSession implements Runnable {
                     t.recipients.stream().map(Recipient::address).toList(), t.rcptArguments);
             Verdict said = t.early;
             Agreement agreed = agreement;
-            CompletableFuture<Judged> judged = CompletableFuture.supplyAsync(() -> judge(direction, view, message,
-                    envelope, said, agreed), Thread::startVirtualThread);
+            Gate rules = gate;
+            SessionFilters chain = filters;
+            CompletableFuture<Judged> judged = CompletableFuture.supplyAsync(() -> judge(rules, chain, direction, view,
+                    message, envelope, said, agreed), Thread::startVirtualThread);
             Judged result = await(judged, Step.END_OF_MESSAGE);
             if (result == null) {
                 reply = RulingReply.refusal(451, "4.3.0", "Requested action aborted: error in processing");
@@ -369,8 +374,8 @@ final class MilterServerSession implements Runnable {
     private record Judged(Ruling ruling, RulingReply reply) {
     }
 
-    private Judged judge(Direction direction, Envelope view, ReceivedMessage received, RulingReply.Transaction envelope,
-                         Verdict early, Agreement agreed) {
+    private Judged judge(Gate gate, SessionFilters filters, Direction direction, Envelope view, ReceivedMessage received,
+                         RulingReply.Transaction envelope, Verdict early, Agreement agreed) {
         try (ParsedMessage message = ParsedMessage.parse(view, received.file(), 0, received.length(),
                 MessageLimits.DEFAULTS, context.tempDir())) {
             Ruling ruling = MessageStages.judge(gate, filters, direction, view, message);

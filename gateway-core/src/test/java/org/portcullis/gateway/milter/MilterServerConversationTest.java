@@ -329,6 +329,42 @@ class MilterServerConversationTest {
     }
 
     @Test
+    void listensOnAUnixSocketThatTheMtasGroupMayUse() throws Exception {
+        Path socket = dir.resolve("milter.sock");
+        Files.writeString(dir.resolve("placeholder"), "");
+        start("", Policy.defaultPolicy(), c -> new MilterServerConfig(new MilterAddress.Unix(socket), "0660",
+                c.negotiateTimeout(), c.idleTimeout(), c.writeTimeout(), c.progressInterval(), c.maxConnections(),
+                c.maxMessageSize()));
+        assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(java.nio.file.attribute.PosixFilePermissions
+                .fromString("rw-rw----"));
+        try (SocketTransport mta = SocketTransport.connect(new MilterAddress.Unix(socket), Duration.ofSeconds(2))) {
+            mta.send(POSTFIX.packet(), Duration.ofSeconds(2));
+            assertThat(ResponseDecoder.decode(mta.receive(Duration.ofSeconds(5))))
+                    .isEqualTo(ServerNegotiation.reply(ServerNegotiation.agree(POSTFIX)));
+            mta.send(new MilterCommand.Connect("localhost", new ClientAddress('L', 0, "/run/postfix.sock")).packet(),
+                    Duration.ofSeconds(2));
+            assertThat(ResponseDecoder.decode(mta.receive(Duration.ofSeconds(5)))).isEqualTo(new MilterResponse.Continue());
+            mta.send(new MilterCommand.Quit().packet(), Duration.ofSeconds(2));
+            assertThatThrownBy(() -> mta.receive(Duration.ofSeconds(5))).isInstanceOf(EOFException.class);
+        }
+        server.close();
+        assertThat(socket).as("the socket goes with the server").doesNotExist();
+    }
+
+    @Test
+    void closesConnectionsBeyondMaxConnectionsAtOnce() throws Exception {
+        start("", Policy.defaultPolicy(), c -> new MilterServerConfig(c.address(), c.socketMode(), c.negotiateTimeout(),
+                c.idleTimeout(), c.writeTimeout(), c.progressInterval(), 1, c.maxMessageSize()));
+        Mta first = mta();
+        first.ask(POSTFIX);
+        Mta second = mta();
+        assertThat(second.closedByServer()).isTrue();
+        assertThat(first.ask(new MilterCommand.Connect("unknown", new ClientAddress('4', 1, "198.51.100.7"))))
+                .containsExactly(new MilterResponse.Continue());
+        assertThat(count(MilterServerMetrics.LIMITS, "limit", "connections")).isEqualTo(1);
+    }
+
+    @Test
     void closingTheServerEndsItsSessions() throws Exception {
         start("");
         Mta mta = mta();

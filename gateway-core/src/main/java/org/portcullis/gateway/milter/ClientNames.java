@@ -103,6 +103,16 @@ final class ClientNames {
         }
     }
 
+    /** ESMTP parameters of {@code M} or {@code R} ({@code SIZE=100}, {@code BODY=8BITMIME}) as keyword (upper case) to value. */
+    static java.util.Map<String, String> parameters(java.util.List<String> args) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            out.put((eq < 0 ? arg : arg.substring(0, eq)).toUpperCase(java.util.Locale.ROOT), eq < 0 ? "" : arg.substring(eq + 1));
+        }
+        return out;
+    }
+
     private static InetAddress unknown() {
         try {
             return InetAddress.getByAddress(new byte[4]);

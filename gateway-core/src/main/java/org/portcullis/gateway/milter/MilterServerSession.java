@@ -4,11 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +19,6 @@ import org.portcullis.filter.Recipient;
 import org.portcullis.filter.Stage;
 import org.portcullis.filter.Verdict;
 import org.portcullis.gateway.chain.Gate;
-import org.portcullis.gateway.chain.MessageStages;
 import org.portcullis.gateway.chain.Ruling;
 import org.portcullis.gateway.chain.SessionFilters;
 import org.portcullis.gateway.chain.StageOutcome;
@@ -30,8 +26,6 @@ import org.portcullis.gateway.envelope.MailAddress;
 import org.portcullis.gateway.envelope.QueueId;
 import org.portcullis.gateway.log.EventLog;
 import org.portcullis.gateway.relay.RelayDecision;
-import org.portcullis.message.MessageLimits;
-import org.portcullis.message.ParsedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,19 +56,7 @@ final class MilterServerSession implements Runnable {
     private String helo;
     private String tls;
     private String authUser;
-    private Transaction transaction;
-
-    /** One mail transaction, from M to E or A. */
-    private static final class Transaction {
-        QueueId queueId;
-        String mtaQueueId;
-        Address sender;
-        Map<String, String> senderParameters;
-        final List<Recipient> recipients = new ArrayList<>();
-        final Map<String, String> rcptArguments = new LinkedHashMap<>();
-        Verdict early;
-        ReceivedMessage message;
-    }
+    private ServerTransaction transaction;
 
     MilterServerSession(MilterServerContext context, MilterServerMetrics metrics, MilterTransport transport,
                         String sessionId) {
@@ -268,15 +250,13 @@ final class MilterServerSession implements Runnable {
         }
         endTransaction();
         authUser = macros.at(MilterProtocol.MAIL, "auth_authen").filter(u -> !u.isBlank()).orElse(null);
-        Transaction t = new Transaction();
-        t.sender = ClientNames.path(m.sender());
-        t.senderParameters = parameters(m.parameters());
-        t.mtaQueueId = macros.at(MilterProtocol.MAIL, "i").orElse(null);
-        t.queueId = ourQueueId(t.mtaQueueId);
+        String mtaQueueId = macros.at(MilterProtocol.MAIL, "i").orElse(null);
+        ServerTransaction t = new ServerTransaction(ourQueueId(mtaQueueId), mtaQueueId, ClientNames.path(m.sender()),
+                ClientNames.parameters(m.parameters()), context.tempDir(), context.config().maxMessageSize());
         transaction = t;
-        EventLog.info(LOG, t.queueId, "from", "session", sessionId, "client", clientText(), "from", "<" + t.sender + ">",
-                "mta_queue_id", t.mtaQueueId == null ? "-" : t.mtaQueueId);
-        Envelope view = view();
+        EventLog.info(LOG, t.queueId(), "from", "session", sessionId, "client", clientText(),
+                "from", "<" + t.sender() + ">", "mta_queue_id", t.mtaQueueId());
+        Envelope view = transaction.view(connection());
         Ruling ruling = stage(Step.MAIL, Stage.MAIL_FROM, view.connection(), view, Optional.empty(),
                 f -> f.mailFrom(direction(), view));
         if (ruling.refuses()) {
@@ -284,62 +264,52 @@ final class MilterServerSession implements Runnable {
             endTransaction();
             return reply(ruling.verdict());
         }
-        remember(ruling);
+        t.remember(ruling.verdict());
         return new MilterResponse.Continue();
     }
 
     private MilterResponse.Decision rcpt(MilterCommand.Rcpt r) throws IOException, MilterTransport.TimeoutException {
         metrics.command(Step.RCPT.label());
-        Transaction t = transaction;
+        ServerTransaction t = transaction;
         if (t == null) {
             return new MilterResponse.Continue();
         }
         learnMtaQueueId(MilterProtocol.RCPT);
         Address address = ClientNames.path(r.recipient());
-        Recipient candidate = new Recipient(address, parameters(r.parameters()), recipientDirection(address));
-        Envelope view = view();
+        Recipient candidate = new Recipient(address, ClientNames.parameters(r.parameters()), recipientDirection(address));
+        Envelope view = transaction.view(connection());
         Ruling ruling = stage(Step.RCPT, Stage.RCPT_TO, view.connection(), view, Optional.of(candidate),
                 f -> f.rcptTo(direction(), view, candidate));
         if (ruling.refuses()) {
             refused("RCPT", ruling);
             return reply(ruling.verdict());
         }
-        remember(ruling);
-        String key = RulingReply.Transaction.key(address);
-        if (!t.rcptArguments.containsKey(key)) {
-            t.rcptArguments.put(key, r.recipient());
-            t.recipients.add(candidate);
-        }
-        EventLog.info(LOG, t.queueId, "to", "session", sessionId, "to", "<" + address + ">", "direction",
+        t.remember(ruling.verdict());
+        t.add(candidate, r.recipient());
+        EventLog.info(LOG, t.queueId(), "to", "session", sessionId, "to", "<" + address + ">", "direction",
                 candidate.direction().name().toLowerCase(Locale.ROOT));
         return new MilterResponse.Continue();
     }
 
     /** The message file of the transaction, opened at the first part of its content. */
     private Optional<ReceivedMessage> message() {
-        if (transaction == null) {
-            return Optional.empty();
-        }
-        if (transaction.message == null) {
-            transaction.message = new ReceivedMessage(context.tempDir(), context.config().maxMessageSize());
-        }
-        return Optional.of(transaction.message);
+        return transaction == null ? Optional.empty() : Optional.of(transaction.message());
     }
 
     private void endOfMessage() throws IOException, MilterTransport.TimeoutException {
         metrics.command(Step.END_OF_MESSAGE.label());
         long started = System.nanoTime();
-        Transaction t = transaction;
+        ServerTransaction t = transaction;
         if (t == null) {
             answer(Step.END_OF_MESSAGE, new MilterResponse.Continue());
             return;
         }
         learnMtaQueueId(MilterProtocol.END_OF_MESSAGE);
-        ReceivedMessage message = message().orElseThrow();
-        RulingReply reply;
-        Ruling ruling = null;
+        ReceivedMessage message = t.message();
         message.finish();
         Direction direction = direction();
+        RulingReply reply;
+        Ruling ruling = null;
         if (message.failure().isPresent()) {
             spoolProblem(message.failure().get());
             reply = RulingReply.refusal(452, "4.3.1", "Insufficient system storage, try again later");
@@ -348,18 +318,17 @@ final class MilterServerSession implements Runnable {
             reply = RulingReply.refusal(552, "5.3.4", "Message size exceeds fixed limit of "
                     + context.config().maxMessageSize() + " octets");
         } else if (filters.isEmpty(direction) && !gate.judge().needsMessage()) {
-            reply = early(t.early);
+            reply = ServerEndOfMessage.early(t.early());
         } else {
-            Envelope view = view();
-            RulingReply.Transaction envelope = new RulingReply.Transaction(t.sender,
-                    t.recipients.stream().map(Recipient::address).toList(), t.rcptArguments);
-            Verdict said = t.early;
-            Agreement agreed = agreement;
+            Envelope view = t.view(connection());
+            RulingReply.Transaction envelope = t.envelope();
             Gate rules = gate;
             SessionFilters chain = filters;
-            CompletableFuture<Judged> judged = CompletableFuture.supplyAsync(() -> judge(rules, chain, direction, view,
-                    message, envelope, said, agreed), Thread::startVirtualThread);
-            Judged result = await(judged, Step.END_OF_MESSAGE);
+            Agreement agreed = agreement;
+            CompletableFuture<ServerEndOfMessage.Judged> judged = CompletableFuture.supplyAsync(
+                    () -> ServerEndOfMessage.judge(rules, chain, direction, view, message, envelope, t.early(), agreed,
+                            context.tempDir()), Thread::startVirtualThread);
+            ServerEndOfMessage.Judged result = await(judged, Step.END_OF_MESSAGE);
             if (result == null) {
                 reply = RulingReply.refusal(451, "4.3.0", "Requested action aborted: error in processing");
             } else {
@@ -370,36 +339,8 @@ final class MilterServerSession implements Runnable {
         finish(reply, ruling, started);
     }
 
-    /** The ruling on a message and its milter answer. */
-    private record Judged(Ruling ruling, RulingReply reply) {
-    }
-
-    private Judged judge(Gate gate, SessionFilters filters, Direction direction, Envelope view, ReceivedMessage received,
-                         RulingReply.Transaction envelope, Verdict early, Agreement agreed) {
-        try (ParsedMessage message = ParsedMessage.parse(view, received.file(), 0, received.length(),
-                MessageLimits.DEFAULTS, context.tempDir())) {
-            Ruling ruling = MessageStages.judge(gate, filters, direction, view, message);
-            Verdict verdict = MessageStages.strictest(early, ruling.verdict());
-            return new Judged(ruling, RulingReply.of(verdict, ruling.mutations(), message, envelope, agreed,
-                    context.tempDir()));
-        } catch (IOException e) {
-            spoolProblem(e);
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Without filters or a policy that reads messages, only what was said at MAIL or RCPT counts. */
-    private static RulingReply early(Verdict early) {
-        return switch (early) {
-            case Verdict.Discard d -> new RulingReply(List.of(), new MilterResponse.Discard(), "discarded");
-            case Verdict.Quarantine q -> new RulingReply(List.of(new MilterResponse.Quarantine(q.reason())),
-                    new MilterResponse.Continue(), "quarantined");
-            case null, default -> new RulingReply(List.of(), new MilterResponse.Continue(), "accepted");
-        };
-    }
-
     private void finish(RulingReply reply, Ruling ruling, long started) throws IOException, MilterTransport.TimeoutException {
-        Transaction t = transaction;
+        ServerTransaction t = transaction;
         for (MilterResponse.Modification m : reply.modifications()) {
             send(m);
             metrics.modification(m);
@@ -408,21 +349,21 @@ final class MilterServerSession implements Runnable {
         metrics.decision(Step.END_OF_MESSAGE, reply.decision());
         metrics.stageTime(Step.END_OF_MESSAGE, Duration.ofNanos(System.nanoTime() - started));
         String decidedBy = ruling == null ? "-" : ruling.decidedBy();
-        String mta = t.mtaQueueId == null ? "-" : t.mtaQueueId;
+        String mta = t.mtaQueueId();
         if (reply.decision() instanceof MilterResponse.ReplyCode y) {
-            EventLog.warn(LOG, t.queueId, "reject", "session", sessionId, "client", clientText(), "stage", "DATA",
-                    "from", "<" + t.sender + ">", "reply", ResponseEncoder.replyText(y).replace("%%", "%"),
+            EventLog.warn(LOG, t.queueId(), "reject", "session", sessionId, "client", clientText(), "stage", "DATA",
+                    "from", "<" + t.sender() + ">", "reply", ResponseEncoder.replyText(y).replace("%%", "%"),
                     "decided_by", decidedBy, "mta_queue_id", mta);
         } else {
-            EventLog.info(LOG, t.queueId, reply.event(), "session", sessionId, "from", "<" + t.sender + ">",
-                    "size", t.message.size(), "nrcpt", t.recipients.size(), "client", clientText(),
+            EventLog.info(LOG, t.queueId(), reply.event(), "session", sessionId, "from", "<" + t.sender() + ">",
+                    "size", t.size(), "nrcpt", t.recipientCount(), "client", clientText(),
                     "modifications", reply.modifications().size(), "decided_by", decidedBy, "mta_queue_id", mta);
         }
         if (ruling != null && !(reply.decision() instanceof MilterResponse.ReplyCode)
                 && !(reply.decision() instanceof MilterResponse.Discard)
                 && (!ruling.archives().isEmpty() || ruling.route().isPresent())) {
             // The MTA keeps and delivers the message: a copy to an archive or a route of ours cannot be had here.
-            EventLog.warn(LOG, t.queueId, "milter_policy_not_honoured", "session", sessionId,
+            EventLog.warn(LOG, t.queueId(), "milter_policy_not_honoured", "session", sessionId,
                     "archives", ruling.archives().isEmpty() ? "-" : String.join(",", ruling.archives()),
                     "route", ruling.route().orElse("-"), "decided_by", decidedBy,
                     "reason", "archives and routes do not apply in milter mode; the MTA delivers the message");
@@ -504,20 +445,9 @@ final class MilterServerSession implements Runnable {
         return filters != null;
     }
 
-    private void remember(Ruling ruling) {
-        Verdict v = ruling.verdict();
-        if (v instanceof Verdict.Discard || v instanceof Verdict.Quarantine) {
-            if (transaction.early == null || Verdict.severity(v) > Verdict.severity(transaction.early)) {
-                transaction.early = v;
-            }
-        }
-    }
-
     private void endTransaction() {
         if (transaction != null) {
-            if (transaction.message != null) {
-                transaction.message.close();
-            }
+            transaction.close();
             transaction = null;
         }
     }
@@ -538,11 +468,9 @@ final class MilterServerSession implements Runnable {
 
     /** Postfix gives {@code i} only once a recipient is accepted: the first one seen goes into the logs beside ours. */
     private void learnMtaQueueId(char command) {
-        if (transaction.mtaQueueId == null) {
-            macros.at(command, "i").ifPresent(id -> {
-                transaction.mtaQueueId = id;
-                EventLog.info(LOG, transaction.queueId, "mta_queue_id", "session", sessionId, "mta_queue_id", id);
-            });
+        if (transaction.learnMtaQueueId(macros.at(command, "i"))) {
+            EventLog.info(LOG, transaction.queueId(), "mta_queue_id", "session", sessionId,
+                    "mta_queue_id", transaction.mtaQueueId());
         }
     }
 
@@ -582,20 +510,6 @@ final class MilterServerSession implements Runnable {
                 Optional.ofNullable(tls), Optional.ofNullable(authUser), direction() == Direction.OUTBOUND);
     }
 
-    private Envelope view() {
-        Transaction t = transaction;
-        return new Envelope(t.queueId.value(), connection(), t.sender, t.senderParameters, t.recipients);
-    }
-
-    private static Map<String, String> parameters(List<String> args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            out.put((eq < 0 ? arg : arg.substring(0, eq)).toUpperCase(Locale.ROOT), eq < 0 ? "" : arg.substring(eq + 1));
-        }
-        return out;
-    }
-
     private static MilterResponse.Decision reply(Verdict verdict) {
         return switch (verdict) {
             case Verdict.Reject r -> new MilterResponse.ReplyCode(r.code(), r.enhancedCode(), r.text());
@@ -608,7 +522,7 @@ final class MilterServerSession implements Runnable {
         MilterResponse.ReplyCode y = (MilterResponse.ReplyCode) reply(ruling.verdict());
         EventLog.warn(LOG, queueId(), "reject", "session", sessionId, "client", clientText(), "stage", stage,
                 "reply", y.code() + " " + y.enhancedCode() + " " + y.text(), "decided_by", ruling.decidedBy(),
-                "mta_queue_id", transaction == null || transaction.mtaQueueId == null ? "-" : transaction.mtaQueueId);
+                "mta_queue_id", transaction == null ? "-" : transaction.mtaQueueId());
     }
 
     private void spoolProblem(IOException e) {
@@ -616,7 +530,7 @@ final class MilterServerSession implements Runnable {
     }
 
     private QueueId queueId() {
-        return transaction == null ? null : transaction.queueId;
+        return transaction == null ? null : transaction.queueId();
     }
 
     private String clientText() {

@@ -274,7 +274,7 @@ final class MilterServerSession implements Runnable {
         if (t == null) {
             return new MilterResponse.Continue();
         }
-        learnMtaQueueId(MilterProtocol.RCPT);
+        learnMtaQueueId();
         Address address = ClientNames.path(r.recipient());
         Recipient candidate = new Recipient(address, ClientNames.parameters(r.parameters()), recipientDirection(address));
         Envelope view = transaction.view(connection());
@@ -304,7 +304,7 @@ final class MilterServerSession implements Runnable {
             answer(Step.END_OF_MESSAGE, new MilterResponse.Continue());
             return;
         }
-        learnMtaQueueId(MilterProtocol.END_OF_MESSAGE);
+        learnMtaQueueId();
         ReceivedMessage message = t.message();
         message.finish();
         Direction direction = direction();
@@ -467,8 +467,8 @@ final class MilterServerSession implements Runnable {
     }
 
     /** Postfix gives {@code i} only once a recipient is accepted: the first one seen goes into the logs beside ours. */
-    private void learnMtaQueueId(char command) {
-        if (transaction.learnMtaQueueId(macros.at(command, "i"))) {
+    private void learnMtaQueueId() {
+        if (transaction.learnMtaQueueId(macros.get("i"))) {
             EventLog.info(LOG, transaction.queueId(), "mta_queue_id", "session", sessionId,
                     "mta_queue_id", transaction.mtaQueueId());
         }

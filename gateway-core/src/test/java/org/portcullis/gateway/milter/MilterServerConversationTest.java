@@ -365,6 +365,53 @@ class MilterServerConversationTest {
     }
 
     @Test
+    void aRefusedHeloIsRefusedAndTheMtaMayGreetAgain() throws Exception {
+        start("- type: scripted\n  reject_helo: evil.example\n");
+        Mta mta = mta();
+        mta.ask(POSTFIX);
+        mta.ask(new MilterCommand.Connect("unknown", new ClientAddress('4', 1, "198.51.100.7")));
+        assertThat(mta.ask(new MilterCommand.Helo("evil.example")))
+                .containsExactly(new MilterResponse.ReplyCode(550, "5.7.1", "HELO name refused"));
+        assertThat(mta.ask(new MilterCommand.Helo("good.example"))).containsExactly(new MilterResponse.Continue());
+    }
+
+    @Test
+    void warnsOncePerMessageThatArchivesAndRoutesAreTheMtasBusinessHere() throws Exception {
+        Policy policy = Policy.parse("archive.yaml", new StringReader("""
+                rules:
+                  - name: keep a copy
+                    when: { header.Subject: { matches: "contract" } }
+                    then: [ { copy_to_archive: legal }, { route: internal } ]
+                """));
+        start("", policy, c -> c);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("milterd");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            Mta mta = mta();
+            mta.ask(POSTFIX);
+            mta.ask(new MilterCommand.Connect("unknown", new ClientAddress('4', 1, "198.51.100.7")));
+            mta.ask(new MilterCommand.Mail("<a@sender.example.org>", List.of()));
+            mta.ask(new MilterCommand.Rcpt("<user@example.com>", List.of()));
+            mta.message("0Q1R2S3T4V7", " the contract", "c\r\n");
+            assertThat(mta.ask(new MilterCommand.EndOfMessage())).containsExactly(new MilterResponse.Continue());
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
+        List<String> warnings = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.contains("event=milter_policy_not_honoured")).toList();
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).startsWith("queue_id=")
+                .doesNotStartWith("queue_id=-").contains("archives=legal", "route=internal"));
+        assertThat(appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage))
+                .anySatisfy(l -> assertThat(l).startsWith("queue_id=").contains("event=accepted",
+                        "mta_queue_id=0Q1R2S3T4V7"));
+    }
+
+    @Test
     void closingTheServerEndsItsSessions() throws Exception {
         start("");
         Mta mta = mta();

@@ -342,17 +342,17 @@ final class MilterServerSession implements Runnable {
     private void finish(RulingReply reply, Ruling ruling, long started) throws IOException, MilterTransport.TimeoutException {
         ServerTransaction t = transaction;
         for (MilterResponse.Modification m : reply.modifications()) {
-            send(m);
             metrics.modification(m);
+            send(m);
         }
-        send(reply.decision());
         metrics.decision(Step.END_OF_MESSAGE, reply.decision());
+        send(reply.decision());
         metrics.stageTime(Step.END_OF_MESSAGE, Duration.ofNanos(System.nanoTime() - started));
         String decidedBy = ruling == null ? "-" : ruling.decidedBy();
         String mta = t.mtaQueueId();
         if (reply.decision() instanceof MilterResponse.ReplyCode y) {
             EventLog.warn(LOG, t.queueId(), "reject", "session", sessionId, "client", clientText(), "stage", "DATA",
-                    "from", "<" + t.sender() + ">", "reply", ResponseEncoder.replyText(y).replace("%%", "%"),
+                    "from", "<" + t.sender() + ">", "reply", y.code() + " " + y.enhancedCode() + " " + y.text(),
                     "decided_by", decidedBy, "mta_queue_id", mta);
         } else {
             EventLog.info(LOG, t.queueId(), reply.event(), "session", sessionId, "from", "<" + t.sender() + ">",
@@ -425,8 +425,8 @@ final class MilterServerSession implements Runnable {
             metrics.command(step.label());
         }
         if (agreement.awaitsReply(step)) {
-            send(decision);
             metrics.decision(step, decision);
+            send(decision);
         }
     }
 

@@ -398,15 +398,21 @@ class MilterServerConversationTest {
             mta.ask(new MilterCommand.Rcpt("<user@example.com>", List.of()));
             mta.message("0Q1R2S3T4V7", " the contract", "c\r\n");
             assertThat(mta.ask(new MilterCommand.EndOfMessage())).containsExactly(new MilterResponse.Continue());
+            // The server logs after it has answered.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline && List.copyOf(appender.list).stream()
+                    .noneMatch(e -> e.getFormattedMessage().contains("event=milter_policy_not_honoured"))) {
+                Thread.sleep(20);
+            }
         } finally {
             logger.detachAppender(appender);
             logger.setLevel(level);
         }
-        List<String> warnings = appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        List<String> warnings = List.copyOf(appender.list).stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
                 .filter(l -> l.contains("event=milter_policy_not_honoured")).toList();
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w).startsWith("queue_id=")
                 .doesNotStartWith("queue_id=-").contains("archives=legal", "route=internal"));
-        assertThat(appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage))
+        assertThat(List.copyOf(appender.list).stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage))
                 .anySatisfy(l -> assertThat(l).startsWith("queue_id=").contains("event=accepted",
                         "mta_queue_id=0Q1R2S3T4V7"));
     }

@@ -77,6 +77,18 @@ public final class MessageRewriter {
         }
     }
 
+    /**
+     * The value of a field this rewriter writes anew ({@link Mutation.AddHeader} and the like),
+     * exactly as it writes it after {@code name:}: non-ASCII words as RFC 2047 encoded words,
+     * folded with CRLF and a space to fit 78 columns, starting with the space after the colon.
+     * For a gateway that hands the change to another MTA (the milter server) rather than
+     * writing the message itself, so the bytes come out the same.
+     */
+    public static String fieldValue(String name, String value) {
+        return new String(HeaderEncoding.field(name, value), java.nio.charset.StandardCharsets.US_ASCII)
+                .substring(name.length() + 1);
+    }
+
     /** Only the envelope mutations of a list, for a caller that writes no message. */
     public static EnvelopeChanges envelopeChanges(List<Mutation> mutations) {
         return new EnvelopeChanges(mutations.stream().filter(EnvelopeChanges::isEnvelopeChange).toList());

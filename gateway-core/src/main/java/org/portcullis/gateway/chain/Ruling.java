@@ -36,6 +36,12 @@ public record Ruling(Verdict verdict, List<Mutation> mutations, List<String> arc
         return new Ruling(verdict, outcome.mutations(), List.of(), Optional.empty(), by);
     }
 
+    /** What a chain that broke in an unforeseen way gets: a 4xx, never a silent pass. */
+    public static Ruling unavailable() {
+        return new Ruling(new Verdict.Tempfail(451, "4.3.0", "Message filtering is unavailable, try again later"),
+                List.of(), List.of(), Optional.empty(), "-");
+    }
+
     /** Whether the SMTP command (or message) is refused: reject or tempfail. */
     public boolean refuses() {
         return verdict instanceof Verdict.Reject || verdict instanceof Verdict.Tempfail;

@@ -31,6 +31,8 @@ final class Banner {
                 + (config.localDelivery().maildir() == null ? "wait in the queue (no route, no local_delivery)"
                         : "Maildir " + config.localDelivery().maildir().toAbsolutePath().normalize()));
         lines.add("spool:      " + config.spool().directory().toAbsolutePath().normalize());
+        config.milterServer().ifPresent(m -> lines.add("milter:     server on " + m.address().text()
+                + " (these filters and policy for an MTA in front)"));
         lines.add("features:   PIPELINING, SIZE " + config.smtp().maxMessageSize() + ", 8BITMIME, SMTPUTF8,"
                 + " ENHANCEDSTATUSCODES, CHUNKING, DSN, STARTTLS ("
                 + (config.tls().selfSigned() ? "self-signed certificate" : "certificate " + config.tls().certificate())

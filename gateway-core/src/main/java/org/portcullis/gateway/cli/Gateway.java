@@ -50,16 +50,19 @@ final class Gateway implements AutoCloseable {
     private final MailQueue queue;
     private final EventLoopGroup smtpLoops;
     private final SmtpServer server;
+    private final org.portcullis.gateway.milter.MilterServer milterServer;
     private final AtomicReference<Gate> gate;
     private final java.nio.file.Path configFile;
     private final MeterRegistry registry;
 
     private Gateway(RoutingDeliveryAgent delivery, MailQueue queue, EventLoopGroup smtpLoops, SmtpServer server,
-                    AtomicReference<Gate> gate, java.nio.file.Path configFile, MeterRegistry registry) {
+                    org.portcullis.gateway.milter.MilterServer milterServer, AtomicReference<Gate> gate,
+                    java.nio.file.Path configFile, MeterRegistry registry) {
         this.delivery = delivery;
         this.queue = queue;
         this.smtpLoops = smtpLoops;
         this.server = server;
+        this.milterServer = milterServer;
         this.gate = gate;
         this.configFile = configFile;
         this.registry = registry;
@@ -154,6 +157,7 @@ final class Gateway implements AutoCloseable {
         RoutingDeliveryAgent delivery = new RoutingDeliveryAgent(config, registry, dns);
         MailQueue queue = null;
         EventLoopGroup loops = null;
+        org.portcullis.gateway.milter.MilterServer milter = null;
         try {
             queue = MailQueue.open(config, delivery, registry, Clock.systemDefaultZone());
             RecoveryReport recovered = queue.start();
@@ -165,6 +169,19 @@ final class Gateway implements AutoCloseable {
                     new DefaultThreadFactory("smtpd"));
             SmtpServer server = new SmtpServer(context, registry, loops);
             List<InetSocketAddress> bound = bind(server, config);
+            if (config.milterServer().isPresent()) {
+                // The same chains and policy as the SMTP listeners, for an MTA that calls us as a milter.
+                milter = new org.portcullis.gateway.milter.MilterServer(new org.portcullis.gateway.milter.MilterServerContext(
+                        config.milterServer().get(), gate::get, relay, queue.queueIds(),
+                        Path.of(System.getProperty("java.io.tmpdir"))), registry);
+                try {
+                    milter.start();
+                } catch (IOException e) {
+                    server.close();
+                    throw new IOException("cannot listen for milter connections on "
+                            + config.milterServer().get().address().text() + ": " + e.getMessage(), e);
+                }
+            }
             LOG.info("Portcullis started on Java {} ({}) with {}", Runtime.version().feature(), Transports.name(),
                     configName);
             Banner.describe(config).forEach(line -> LOG.info(line));
@@ -173,8 +190,11 @@ final class Gateway implements AutoCloseable {
             LOG.info("queue:      {} active, {} deferred, {} held{}", recovered.active(), recovered.deferred(),
                     recovered.held(), recovered.corrupt() == 0 ? "" : ", " + recovered.corrupt()
                             + " unreadable files set aside in corrupt/");
-            return new Gateway(delivery, queue, loops, server, gate, configFile, registry);
+            return new Gateway(delivery, queue, loops, server, milter, gate, configFile, registry);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (milter != null) {
+                milter.close();
+            }
             if (queue != null) {
                 queue.close();
             }
@@ -221,6 +241,9 @@ final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: no new connections; finishing deliveries under way");
+        if (milterServer != null) {
+            milterServer.close();
+        }
         server.close();
         queue.close();
         delivery.close();

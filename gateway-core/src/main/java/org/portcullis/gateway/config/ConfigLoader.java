@@ -109,10 +109,11 @@ public final class ConfigLoader {
         LocalDeliveryConfig local = localDelivery(root.section("local_delivery"), base);
         DnsConfig dns = dns(root.section("dns"));
         ChainConfig chain = chain(root, base);
+        java.util.Optional<MilterServerConfig> milterServer = milterServer(root, base);
         root.finish("hostname", "listeners", "smtp", "tls", "auth", "relay", "spool", "delivery", "routes",
-                "local_delivery", "dns", "filters", "policy", "plugins", "archives");
+                "local_delivery", "dns", "filters", "policy", "plugins", "archives", "milter_server");
         return new GatewayConfig(hostname, listeners, smtp, tls, auth, relay, spool, delivery, routes, local, dns,
-                chain);
+                chain, milterServer);
     }
 
     private List<ListenerConfig> listeners(YamlSection root) throws ConfigException {
@@ -317,6 +318,41 @@ public final class ConfigLoader {
                     s.line(), lines));
         }
         return out;
+    }
+
+    /** {@code milter_server}: absent (or without an address) means no milter server. */
+    private java.util.Optional<MilterServerConfig> milterServer(YamlSection root, Path base) throws ConfigException {
+        YamlSection s = root.section("milter_server");
+        if (!root.has("milter_server")) {
+            return java.util.Optional.empty();
+        }
+        YamlSection.Scalar address = s.scalar("address").orElseThrow(() -> s.error("'milter_server.address' is"
+                + " required, e.g. inet:127.0.0.1:8899 or unix:/run/portcullis/milter.sock"));
+        org.portcullis.gateway.milter.MilterAddress parsed;
+        try {
+            parsed = org.portcullis.gateway.milter.MilterAddress.parse(address.text());
+            if (parsed instanceof org.portcullis.gateway.milter.MilterAddress.Unix unix) {
+                parsed = new org.portcullis.gateway.milter.MilterAddress.Unix(base.resolve(unix.path()).normalize());
+            }
+        } catch (IllegalArgumentException e) {
+            throw s.error(address, "address", e.getMessage());
+        }
+        String mode = s.string("socket_mode", MilterServerConfig.DEFAULT_SOCKET_MODE);
+        if (!mode.matches("0?[0-7]{3}")) {
+            throw s.error(s.scalar("socket_mode").orElseThrow(), "socket_mode", "must be octal permissions such as 0660");
+        }
+        YamlSection t = s.section("timeouts");
+        Duration negotiate = t.duration("negotiate", MilterServerConfig.DEFAULT_NEGOTIATE_TIMEOUT);
+        Duration idle = t.duration("idle", MilterServerConfig.DEFAULT_IDLE_TIMEOUT);
+        Duration write = t.duration("write", MilterServerConfig.DEFAULT_WRITE_TIMEOUT);
+        t.finish("negotiate", "idle", "write");
+        Duration progress = s.duration("progress_interval", MilterServerConfig.DEFAULT_PROGRESS_INTERVAL);
+        int maxConnections = s.integer("max_connections", MilterServerConfig.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        long maxSize = s.size("max_message_size", MilterServerConfig.DEFAULT_MAX_MESSAGE_SIZE, 1024,
+                2L * 1024 * 1024 * 1024);
+        s.finish("address", "socket_mode", "timeouts", "progress_interval", "max_connections", "max_message_size");
+        return java.util.Optional.of(new MilterServerConfig(parsed, mode, negotiate, idle, write, progress,
+                maxConnections, maxSize));
     }
 
     private DnsConfig dns(YamlSection s) throws ConfigException {

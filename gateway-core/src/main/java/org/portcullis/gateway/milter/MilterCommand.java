@@ -159,6 +159,14 @@ sealed interface MilterCommand {
         }
     }
 
+    /** {@code K}: this session is over, but the connection stays for the MTA's next one (no reply). */
+    record QuitNewConnection() implements MilterCommand {
+        @Override
+        public MilterPacket packet() {
+            return MilterPacket.of(MilterProtocol.QUIT_NEW_CONNECTION);
+        }
+    }
+
     /**
      * The client's address as {@code C} carries it: family {@code 4}, {@code 6}, {@code L} (a
      * Unix socket path, port 0) or {@code U} (unknown: nothing more).

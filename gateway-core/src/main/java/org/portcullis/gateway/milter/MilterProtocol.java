@@ -70,6 +70,7 @@ final class MilterProtocol {
     static final char END_OF_HEADERS = 'N';
     static final char OPTION_NEGOTIATION = 'O';
     static final char QUIT = 'Q';
+    static final char QUIT_NEW_CONNECTION = 'K';
     static final char RCPT = 'R';
     static final char DATA = 'T';
     static final char UNKNOWN = 'U';

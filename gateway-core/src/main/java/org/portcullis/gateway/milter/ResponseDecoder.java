@@ -1,7 +1,5 @@
 package org.portcullis.gateway.milter;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,7 +37,7 @@ final class ResponseDecoder {
     }
 
     static MilterResponse decode(MilterPacket packet) throws MilterProtocolException {
-        Reader in = new Reader(packet);
+        PacketReader in = new PacketReader(packet);
         MilterResponse response = switch (packet.code()) {
             case 'O' -> negotiated(in);
             case 'p' -> new Progress();
@@ -66,7 +64,7 @@ final class ResponseDecoder {
         return response;
     }
 
-    private static Negotiated negotiated(Reader in) throws MilterProtocolException {
+    private static Negotiated negotiated(PacketReader in) throws MilterProtocolException {
         int version = in.integer("version");
         int actions = in.integer("actions");
         int protocol = in.integer("protocol");
@@ -108,69 +106,5 @@ final class ResponseDecoder {
             }
         }
         return new ReplyCode(code, enhanced, String.join(" ", texts));
-    }
-
-    /** Reads the fields of one packet's data. */
-    private static final class Reader {
-        private final ByteBuffer data;
-        private final char code;
-
-        Reader(MilterPacket packet) {
-            this.data = packet.read();
-            this.code = packet.code();
-        }
-
-        boolean hasMore() {
-            return data.hasRemaining();
-        }
-
-        int integer(String what) throws MilterProtocolException {
-            if (data.remaining() < 4) {
-                throw short_(what);
-            }
-            return data.getInt();
-        }
-
-        int index() throws MilterProtocolException {
-            int index = integer("index");
-            if (index < 0) {
-                throw new MilterProtocolException("'" + code + "' with a negative header index " + Integer.toUnsignedString(index));
-            }
-            return index;
-        }
-
-        String string(String what) throws MilterProtocolException {
-            int start = data.position();
-            for (int i = start; i < data.limit(); i++) {
-                if (data.get(i) == 0) {
-                    byte[] bytes = new byte[i - start];
-                    data.get(bytes);
-                    data.get();
-                    return new String(bytes, StandardCharsets.UTF_8);
-                }
-            }
-            throw short_(what + " (no terminating NUL)");
-        }
-
-        Optional<String> optionalString() throws MilterProtocolException {
-            return data.hasRemaining() ? Optional.of(string("parameters")) : Optional.empty();
-        }
-
-        byte[] rest() {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            return bytes;
-        }
-
-        void requireEnd() throws MilterProtocolException {
-            if (data.hasRemaining()) {
-                throw new MilterProtocolException("'" + PacketDecoder.printable(code) + "' has " + data.remaining()
-                        + " unexpected bytes at its end");
-            }
-        }
-
-        private MilterProtocolException short_(String what) {
-            return new MilterProtocolException("'" + PacketDecoder.printable(code) + "' packet too short for its " + what);
-        }
     }
 }

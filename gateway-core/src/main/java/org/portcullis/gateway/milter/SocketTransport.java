@@ -60,6 +60,22 @@ final class SocketTransport implements MilterTransport {
         }
     }
 
+    /** Wraps a connection the milter server accepted from an MTA, with the same deadlines. */
+    static SocketTransport accepted(SocketChannel channel) throws IOException {
+        Selector selector = null;
+        try {
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            return new SocketTransport(channel, selector, channel.register(selector, 0));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (selector != null) {
+                selector.close();
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void send(MilterPacket packet, Duration timeout) throws IOException, TimeoutException {
         ByteBuffer out = ByteBuffer.wrap(packet.frame());
@@ -84,12 +100,12 @@ final class SocketTransport implements MilterTransport {
             int n;
             while ((n = channel.read(in)) == 0) {
                 key.interestOps(SelectionKey.OP_READ);
-                await(selector, deadline, "waiting for a reply");
+                await(selector, deadline, "waiting for a packet");
             }
             in.flip();
             if (n < 0) {
-                throw new EOFException(decoder.inPacket() ? "milter closed the connection in the middle of a packet"
-                        : "milter closed the connection");
+                throw new EOFException(decoder.inPacket() ? "the peer closed the connection in the middle of a packet"
+                        : "the peer closed the connection");
             }
         }
     }

@@ -12,15 +12,11 @@ import java.util.Optional;
 import org.portcullis.filter.Address;
 import org.portcullis.filter.Direction;
 import org.portcullis.filter.Envelope;
-import org.portcullis.filter.Finding;
-import org.portcullis.filter.Stage;
-import org.portcullis.filter.StageResult;
 import org.portcullis.filter.Verdict;
-import org.portcullis.gateway.chain.FilterOutcome;
 import org.portcullis.gateway.chain.Gate;
+import org.portcullis.gateway.chain.MessageStages;
 import org.portcullis.gateway.chain.Ruling;
 import org.portcullis.gateway.chain.SessionFilters;
-import org.portcullis.gateway.chain.StageOutcome;
 import org.portcullis.gateway.delivery.MessageContent;
 import org.portcullis.gateway.archive.Archives;
 import org.portcullis.gateway.envelope.MailAddress;
@@ -65,31 +61,20 @@ final class EndOfData {
     Result run(Direction direction, org.portcullis.gateway.envelope.Envelope envelope, Envelope view,
                SpoolWriter writer, Verdict early) throws IOException {
         MessageContent content = writer.content();
-        List<Finding> problems;
         Ruling ruling;
         Path rewritten = null;
         RewriteResult rewrite = null;
         try (ParsedMessage message = ParsedMessage.parse(view, content.file(), content.offset(), content.length(),
                 MessageLimits.DEFAULTS)) {
-            problems = message.findings();
-            StageOutcome headers = filters.isEmpty(direction) ? new StageOutcome(Stage.HEADERS, List.of())
-                    : filters.headers(direction, view, message.headers()).join();
-            ruling = gate.judge().judge(Stage.HEADERS, view.connection(), view, Optional.empty(), Optional.of(message),
-                    headers);
-            if (!refuses(ruling.verdict())) {
-                StageOutcome end = filters.isEmpty(direction) ? new StageOutcome(Stage.END_OF_MESSAGE, List.of())
-                        : filters.endOfMessage(direction, message).join();
-                ruling = gate.judge().judge(Stage.END_OF_MESSAGE, view.connection(), view, Optional.empty(),
-                        Optional.of(message), withParseFindings(merge(headers, end), problems));
-                if (!ruling.mutations().isEmpty() && !refuses(ruling.verdict())
-                        && !(ruling.verdict() instanceof Verdict.Discard)) {
-                    rewritten = Files.createTempFile("portcullis-rewrite-", ".eml");
-                    rewrite = new MessageRewriter().rewrite(message, ruling.mutations(), rewritten);
-                }
+            ruling = MessageStages.judge(gate, filters, direction, view, message);
+            if (!ruling.mutations().isEmpty() && !refuses(ruling.verdict())
+                    && !(ruling.verdict() instanceof Verdict.Discard)) {
+                rewritten = Files.createTempFile("portcullis-rewrite-", ".eml");
+                rewrite = new MessageRewriter().rewrite(message, ruling.mutations(), rewritten);
             }
         }
         try {
-            return finish(envelope, writer, ruling, strictest(early, ruling.verdict()), rewritten, rewrite);
+            return finish(envelope, writer, ruling, MessageStages.strictest(early, ruling.verdict()), rewritten, rewrite);
         } finally {
             if (rewritten != null) {
                 Files.deleteIfExists(rewritten);
@@ -187,28 +172,6 @@ final class EndOfData {
         }
         return out.withSender(sender.isNull() ? MailAddress.NULL_SENDER
                 : new MailAddress(sender.localPart(), sender.domain())).withRecipients(recipients);
-    }
-
-    /** The headers stage's reports that say something, then the end of the message's. */
-    private static StageOutcome merge(StageOutcome headers, StageOutcome end) {
-        List<FilterOutcome> all = new ArrayList<>(headers.outcomes().stream()
-                .filter(o -> !o.result().isEmpty() || o.failure().isPresent()).toList());
-        all.addAll(end.outcomes());
-        return new StageOutcome(Stage.END_OF_MESSAGE, all);
-    }
-
-    /** What the parser noticed (limits tripped, broken MIME) goes to the policy as the gateway's own findings. */
-    private static StageOutcome withParseFindings(StageOutcome outcome, List<Finding> problems) {
-        if (problems.isEmpty()) {
-            return outcome;
-        }
-        List<FilterOutcome> all = new ArrayList<>(outcome.outcomes());
-        all.add(new FilterOutcome("mime", new StageResult(problems, Optional.empty(), List.of()), Optional.empty()));
-        return new StageOutcome(outcome.stage(), all);
-    }
-
-    private static Verdict strictest(Verdict early, Verdict now) {
-        return early != null && Verdict.severity(early) > Verdict.severity(now) ? early : now;
     }
 
     private static boolean refuses(Verdict verdict) {

@@ -65,8 +65,7 @@ final class SessionGate implements AutoCloseable {
 
     /** What a chain that broke in an unforeseen way gets: a 4xx, never a silent pass. */
     static Ruling unavailable() {
-        return new Ruling(new Verdict.Tempfail(451, "4.3.0", "Message filtering is unavailable, try again later"),
-                java.util.List.of(), java.util.List.of(), Optional.empty(), "-");
+        return Ruling.unavailable();
     }
 
     /** The reply for a refusing verdict. */

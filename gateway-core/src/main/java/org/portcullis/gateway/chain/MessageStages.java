@@ -40,7 +40,15 @@ public final class MessageStages {
         StageOutcome end = filters.isEmpty(direction) ? StageOutcome.empty(Stage.END_OF_MESSAGE)
                 : filters.endOfMessage(direction, message).join();
         return gate.judge().judge(Stage.END_OF_MESSAGE, view.connection(), view, Optional.empty(),
-                Optional.of(message), withParseFindings(merge(headers, end), problems));
+                Optional.of(message), reported(headers, end, problems));
+    }
+
+    /**
+     * What the policy is told at the end of the message: the headers stage's reports that say
+     * something, the end of the message's, and the parser's problems as the gateway's own.
+     */
+    public static StageOutcome reported(StageOutcome headers, StageOutcome end, List<Finding> problems) {
+        return withParseFindings(merge(headers, end), problems);
     }
 
     /** The stricter of a verdict said before the data (discard or quarantine at MAIL or RCPT) and the message's own. */

@@ -145,14 +145,7 @@ final class PolicyCommand {
             try (ParsedMessage parsed = ParsedMessage.parse(envelope, message, MessageLimits.DEFAULTS)) {
                 StageOutcome headers = filters.headers(direction, envelope, parsed.headers()).join();
                 StageOutcome end = filters.endOfMessage(direction, parsed).join();
-                List<FilterOutcome> all = new ArrayList<>(headers.outcomes().stream()
-                        .filter(o -> !o.result().isEmpty() || o.failure().isPresent()).toList());
-                all.addAll(end.outcomes());
-                if (!parsed.findings().isEmpty()) {
-                    all.add(new FilterOutcome("mime", new org.portcullis.filter.StageResult(parsed.findings(),
-                            Optional.empty(), List.of()), Optional.empty()));
-                }
-                StageOutcome merged = new StageOutcome(Stage.END_OF_MESSAGE, all);
+                StageOutcome merged = org.portcullis.gateway.chain.MessageStages.reported(headers, end, parsed.findings());
                 out.println("End of message:");
                 failures(out, merged);
                 Explanation explanation = judge.explain(Stage.END_OF_MESSAGE, connection, envelope, Optional.empty(),

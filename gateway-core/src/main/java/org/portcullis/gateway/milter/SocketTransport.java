@@ -40,6 +40,7 @@ final class SocketTransport implements MilterTransport {
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
         Selector selector = null;
         try {
+            noDelay(channel, address instanceof MilterAddress.Inet);
             channel.configureBlocking(false);
             selector = Selector.open();
             SelectionKey key = channel.register(selector, 0);
@@ -64,6 +65,7 @@ final class SocketTransport implements MilterTransport {
     static SocketTransport accepted(SocketChannel channel) throws IOException {
         Selector selector = null;
         try {
+            noDelay(channel, !(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress));
             channel.configureBlocking(false);
             selector = Selector.open();
             return new SocketTransport(channel, selector, channel.register(selector, 0));
@@ -73,6 +75,17 @@ final class SocketTransport implements MilterTransport {
                 selector.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Milter traffic is small packets sent back to back (macros, then the command) before the
+     * answer: with Nagle's algorithm the second waits for the peer's delayed ACK, some 40 ms
+     * a time. Send each at once.
+     */
+    private static void noDelay(SocketChannel channel, boolean tcp) throws IOException {
+        if (tcp) {
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
         }
     }
 

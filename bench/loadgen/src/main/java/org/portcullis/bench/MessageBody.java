@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Messages of an exact size: a header section with a per-message Message-ID of fixed width, then
- * lines of 76 printable characters and CR LF. No line starts with a dot, so the bytes on the
- * wire are the message itself; the end-of-data line is not counted in the size.
+ * Messages with a body of an exact size (as smtp-source's -l: the header section not counted):
+ * a header section with a per-message Message-ID of fixed width, then a body of lines of 76
+ * printable characters and CR LF. No line starts with a dot, so the bytes on the wire are the
+ * message itself; the end-of-data line is not counted either.
  */
 final class MessageBody {
 
@@ -16,7 +17,7 @@ final class MessageBody {
     private final int idOffset;
     private final byte[] body;
 
-    MessageBody(long size, String from, String to, String runId) {
+    MessageBody(long bodySize, String from, String to, String runId) {
         String header = "From: <" + from + ">\r\n"
                 + "To: <" + to + ">\r\n"
                 + "Subject: portcullis benchmark\r\n"
@@ -27,10 +28,8 @@ final class MessageBody {
                 + "\r\n";
         headerTemplate = header.getBytes(StandardCharsets.US_ASCII);
         idOffset = header.indexOf(".000000000000@") + 1;
-        long bodySize = size - headerTemplate.length;
         if (bodySize < 2 || bodySize > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("message size " + size + " must be between "
-                    + (headerTemplate.length + 2) + " and 2 GB");
+            throw new IllegalArgumentException("body size " + bodySize + " must be between 2 bytes and 2 GB");
         }
         body = new byte[(int) bodySize];
         byte[] line = new byte[LINE + 2];

@@ -24,8 +24,12 @@ import java.util.Set;
  */
 final class ProcessTree {
 
-    /** One reading: CPU seconds so far, resident bytes now, and the sum of the VmHWM of the live processes. */
-    record Reading(double cpuSeconds, long rssBytes, long hwmBytes, int processes) {
+    /**
+     * One reading: CPU seconds so far, resident bytes now, the sum of the VmHWM of the live
+     * processes, and their proportional set size (shared pages divided among the processes
+     * that share them: the fair sum for a many-process server such as Postfix).
+     */
+    record Reading(double cpuSeconds, long rssBytes, long hwmBytes, long pssBytes, int processes) {
     }
 
     private record Stat(int pid, int ppid, long ticks, long rssPages) {
@@ -64,6 +68,10 @@ final class ProcessTree {
     }
 
     Reading read(boolean withHwm) {
+        return read(withHwm, false);
+    }
+
+    Reading read(boolean withHwm, boolean withPss) {
         Map<Integer, Stat> all = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path dir : dirs) {
@@ -87,15 +95,19 @@ final class ProcessTree {
         long ticks = 0;
         long rss = 0;
         long hwm = 0;
+        long pss = 0;
         for (int pid : tree) {
             Stat s = all.get(pid);
             ticks += s.ticks();
             rss += s.rssPages() * PAGE;
             if (withHwm) {
-                hwm += hwmBytes(pid);
+                hwm += statusKb(pid, "status", "VmHWM:");
+            }
+            if (withPss) {
+                pss += statusKb(pid, "smaps_rollup", "Pss:");
             }
         }
-        return new Reading(ticks / ticksPerSecond, rss, hwm, tree.size());
+        return new Reading(ticks / ticksPerSecond, rss, hwm, pss, tree.size());
     }
 
     /** Whether any root process is still alive. */
@@ -127,10 +139,11 @@ final class ProcessTree {
                 Long.parseLong(f[21])));
     }
 
-    private static long hwmBytes(int pid) {
+    /** A "Name:   123 kB" line of a /proc file, in bytes; 0 when the process is gone. */
+    private static long statusKb(int pid, String file, String key) {
         try {
-            for (String line : Files.readAllLines(PROC.resolve(pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
+            for (String line : Files.readAllLines(PROC.resolve(pid + "/" + file))) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }

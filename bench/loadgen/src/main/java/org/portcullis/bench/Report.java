@@ -70,8 +70,8 @@ final class Report {
             md.append("## ").append(cellName).append("\n\n");
             md.append("| contender | msgs/s end to end | msgs/s accepted | p50 DATA reply ms | p99 DATA reply ms"
                     + " | CPU s per 1,000 msgs (gateway) | CPU s per 1,000 msgs (milters) | peak RSS MB (gateway)"
-                    + " | failed | runs |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + " | peak PSS MB (gateway) | failed | runs |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             Map<String, Double> e2e = new LinkedHashMap<>();
             for (var c : cell.getValue().entrySet()) {
                 List<Map<String, Object>> runs = c.getValue();
@@ -82,7 +82,7 @@ final class Report {
                 s.put("runs", runs.size());
                 md.append("| ").append(NAMES.getOrDefault(c.getKey(), c.getKey()));
                 for (String field : List.of("e2e_rate", "accept_rate", "p50_ms", "p99_ms", "gateway_cpu_s_per_1k",
-                        "filters_cpu_s_per_1k", "gateway_rss_peak_mb")) {
+                        "filters_cpu_s_per_1k", "gateway_rss_peak_mb", "gateway_pss_peak_mb")) {
                     List<Double> v = values(runs, field);
                     double median = median(v);
                     s.put(field, median);

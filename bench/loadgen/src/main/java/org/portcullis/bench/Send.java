@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The load: {@code --sessions} SMTP sessions in parallel, each sending one message after the
  * other over its connection (EHLO once; MAIL, RCPT, DATA per message, each waiting for its
- * reply, as smtp-source does), one recipient, messages of exactly {@code --size} bytes.
+ * reply, as smtp-source does), one recipient, message bodies of exactly {@code --size} bytes
+ * (plus a header section of about 250 bytes).
  *
  * <p>Two modes. By time: {@code --warmup}, then a measured window of {@code --duration}; the
  * sink's counter is read at both ends of the window, so the end-to-end rate counts messages that
@@ -105,6 +106,7 @@ final class Send {
         }
         result.put("target", target.getHostString() + ":" + target.getPort());
         result.put("size", size);
+        result.put("message_bytes", send.message.size());
         result.put("sessions", sessions);
         result.put("rate_target", rate);
         result.put("load_avg_start", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -212,6 +214,7 @@ final class Send {
             result.put(n + "_cpu_cores", cpu / seconds);
             long peak = Math.max(sampler.peakRss(i), Math.max(cpuEnd[i].rssBytes(), cpuEnd[i].hwmBytes()));
             result.put(n + "_rss_peak_mb", peak / (1024.0 * 1024.0));
+            result.put(n + "_pss_peak_mb", sampler.peakPss(i) / (1024.0 * 1024.0));
             result.put(n + "_processes", cpuEnd[i].processes());
         }
         result.put("loadgen_cpu_s", selfCpuEnd - selfCpuStart);
@@ -368,20 +371,24 @@ final class Send {
     private static final class Sampler implements Runnable {
         private final List<ProcessTree> trees;
         private final long[] peaks;
+        private final long[] pssPeaks;
         private volatile boolean done;
 
         Sampler(List<ProcessTree> trees) {
             this.trees = trees;
             this.peaks = new long[trees.size()];
+            this.pssPeaks = new long[trees.size()];
         }
 
         @Override
         public void run() {
-            while (!done) {
+            for (long n = 0; !done; n++) {
+                boolean pss = n % 4 == 0; // smaps_rollup costs more: once a second
                 for (int i = 0; i < trees.size(); i++) {
-                    long rss = trees.get(i).read(false).rssBytes();
+                    ProcessTree.Reading r = trees.get(i).read(false, pss);
                     synchronized (this) {
-                        peaks[i] = Math.max(peaks[i], rss);
+                        peaks[i] = Math.max(peaks[i], r.rssBytes());
+                        pssPeaks[i] = Math.max(pssPeaks[i], r.pssBytes());
                     }
                 }
                 try {
@@ -394,6 +401,10 @@ final class Send {
 
         synchronized long peakRss(int i) {
             return peaks[i];
+        }
+
+        synchronized long peakPss(int i) {
+            return pssPeaks[i];
         }
 
         void stop() {

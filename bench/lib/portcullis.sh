@@ -1,4 +1,5 @@
-# Contenders (a) and (b): the gateway from this checkout, relay only, with a generated
+# Contenders (a) and (b): the gateway from this checkout (or from the checkout named by
+# BENCH_GATEWAY_HOME, e.g. a branch built elsewhere), relay only, with a generated
 # configuration and a fresh spool under the run's work directory.
 # shellcheck shell=bash
 
@@ -14,6 +15,9 @@ listeners:
     address: 127.0.0.1:$port
 smtp:
   max_connections: 20000
+  # A load generator session sends thousands of messages, as smtp-source -d does; the default
+  # of 10,000 commands per session would hang up on it every 2,500 messages.
+  max_commands: 10000000
 relay:
   accepted_domains: [example.com]
   trusted_networks: [127.0.0.0/8]
@@ -50,7 +54,7 @@ YAML
 # Whether this build knows the milter filter type; prints the reason when it does not.
 portcullis_has_milter() {
   local dir=$1 out
-  if out=$("$BENCH_REPO/portcullis" check-config --config "$dir/portcullis.yaml" 2>&1); then
+  if out=$("${BENCH_GATEWAY_HOME:-$BENCH_REPO}/portcullis" check-config --config "$dir/portcullis.yaml" 2>&1); then
     return 0
   fi
   if grep -q "names no installed" <<<"$out"; then
@@ -65,7 +69,7 @@ portcullis_has_milter() {
 portcullis_start() {
   local dir=$1 port=$2
   PORTCULLIS_JAVA_OPTS="${BENCH_PORTCULLIS_JAVA_OPTS:-}" \
-    "$BENCH_REPO/portcullis" run --config "$dir/portcullis.yaml" >"$dir/gateway.log" 2>&1 &
+    "${BENCH_GATEWAY_HOME:-$BENCH_REPO}/portcullis" run --config "$dir/portcullis.yaml" >"$dir/gateway.log" 2>&1 &
   PORTCULLIS_PID=$!
   bench_started portcullis "$PORTCULLIS_PID"
   if ! bench_wait_port "$port" 60 "$PORTCULLIS_PID"; then

@@ -103,13 +103,7 @@ final class Report {
         md.append("## Ratios (median end-to-end msgs/s)\n\n| cell | (a)/(c) | (b)/(d) |\n|---|---:|---:|\n");
         ratioLines.forEach(l -> md.append(l).append("\n"));
         md.append("\n");
-        if (!other.isEmpty()) {
-            md.append("## Other measurements\n\n");
-            for (Map<String, Object> r : other) {
-                md.append("- `").append(Json.write(r)).append("`\n");
-            }
-            md.append("\n");
-        }
+        extras(md, other);
         out.print(md);
         StringBuilder json = new StringBuilder("{\"cells\":[\n");
         for (int i = 0; i < summary.size(); i++) {
@@ -122,6 +116,105 @@ final class Report {
         json.append("]}\n");
         Files.writeString(jsonOut, json);
         return 0;
+    }
+
+    /** The extras of bench/run, each as its own small table. */
+    private static void extras(StringBuilder md, List<Map<String, Object>> other) {
+        List<Map<String, Object>> checks = kind(other, "check");
+        if (!checks.isEmpty()) {
+            md.append("## The load generator checked against smtp-source\n\n");
+            md.append("| client | contender | round | messages | msgs/s end to end | msgs/s accepted"
+                    + " | bytes per message at the sink | client CPU s |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : checks) {
+                md.append("| ").append(r.get("tool")).append(" | (").append(r.get("contender")).append(") | ")
+                        .append(r.get("round") instanceof Double d ? f0(d) : String.valueOf(r.getOrDefault("round", "–")))
+                        .append(" | ")
+                        .append(f0(r.get("messages") != null ? r.get("messages") : r.get("accepted"))).append(" | ")
+                        .append(f0(r.get("e2e_rate"))).append(" | ").append(f0(r.get("accept_rate"))).append(" | ")
+                        .append(f0(r.get("sink_bytes_per_message"))).append(" | ").append(f2(r.get("loadgen_cpu_s")))
+                        .append(" |\n");
+            }
+            md.append("\n");
+            for (String c : List.of("a", "c")) {
+                List<Double> source = values(checks.stream().filter(r -> c.equals(r.get("contender"))
+                        && "smtp-source".equals(r.get("tool"))).toList(), "e2e_rate");
+                List<Double> ours = values(checks.stream().filter(r -> c.equals(r.get("contender"))
+                        && "loadgen".equals(r.get("tool"))).toList(), "e2e_rate");
+                if (!source.isEmpty() && !ours.isEmpty()) {
+                    md.append(String.format(Locale.ROOT, "On (%s): median %.0f msgs/s with smtp-source, %.0f with the"
+                            + " load generator: %+.0f %%.%n", c, median(source), median(ours),
+                            100 * (median(ours) / median(source) - 1)));
+                }
+            }
+            md.append("\n");
+        }
+        List<Map<String, Object>> half = kind(other, "half-rate");
+        if (!half.isEmpty()) {
+            md.append("## At half of (a)'s peak rate (10 KB, 20 sessions)\n\n");
+            md.append("| contender | offered msgs/s | msgs/s end to end | p50 DATA reply ms | p99 DATA reply ms"
+                    + " | CPU s per 1,000 msgs |\n|---|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : half) {
+                md.append("| ").append(NAMES.getOrDefault(String.valueOf(r.get("contender")), "?")).append(" | ")
+                        .append(f0(r.get("rate_target"))).append(" | ").append(f0(r.get("e2e_rate"))).append(" | ")
+                        .append(f2(r.get("p50_ms"))).append(" | ").append(f2(r.get("p99_ms"))).append(" | ")
+                        .append(f2(r.get("gateway_cpu_s_per_1k"))).append(" |\n");
+            }
+            md.append("\n");
+        }
+        List<Map<String, Object>> idle = new ArrayList<>();
+        idle.addAll(kind(other, "idle-baseline"));
+        idle.addAll(kind(other, "idle-loaded"));
+        if (!idle.isEmpty()) {
+            md.append("## 10,000 idle sessions (Portcullis, -Xmx512m)\n\n");
+            md.append("| 20 sessions relaying 10 KB | msgs/s end to end | p50 DATA reply ms | p99 DATA reply ms"
+                    + " | peak RSS MB |\n|---|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : idle) {
+                md.append("| ").append(r.get("kind").equals("idle-baseline") ? "alone" : "with the idle sessions held")
+                        .append(" | ").append(f0(r.get("e2e_rate"))).append(" | ").append(f2(r.get("p50_ms")))
+                        .append(" | ").append(f2(r.get("p99_ms"))).append(" | ").append(f0(r.get("gateway_rss_peak_mb")))
+                        .append(" |\n");
+            }
+            List<Map<String, Object>> base = kind(other, "idle-baseline");
+            List<Map<String, Object>> loaded = kind(other, "idle-loaded");
+            md.append("\n");
+            if (!base.isEmpty() && !loaded.isEmpty()) {
+                md.append("Relaying with the idle sessions held: ").append(String.format(Locale.ROOT, "%.0f %%",
+                        100 * (Double) loaded.get(0).get("e2e_rate") / (Double) base.get(0).get("e2e_rate")))
+                        .append(" of the rate without them.");
+            }
+            for (Map<String, Object> r : kind(other, "idle-holder")) {
+                md.append(" Idle sessions: ").append(f0(r.get("opened"))).append(" opened, ")
+                        .append(f0(r.get("held_to_end"))).append(" held to the end, ")
+                        .append(f0(r.get("closed_by_server"))).append(" closed by the gateway, ")
+                        .append(f0(r.get("failed"))).append(" failed.");
+            }
+            for (Map<String, Object> r : kind(other, "idle-heap")) {
+                md.append(" Heap used after a full GC while they were held: ").append(f0(r.get("heap_used_after_gc_mb")))
+                        .append(" MB (of -Xmx512m).");
+            }
+            md.append("\n\n");
+        }
+        for (Map<String, Object> r : kind(other, "large")) {
+            md.append("## 100 MB messages (Portcullis, -Xmx256m)\n\n")
+                    .append(f0(r.get("delivered"))).append(" messages with a 100 MB body relayed to the sink in ")
+                    .append(f2(r.get("duration_s"))).append(" s (").append(f2(r.get("accept_rate")))
+                    .append(" msgs/s), ").append(f0(r.get("failed"))).append(" failed; peak RSS of the gateway ")
+                    .append(f0(r.get("gateway_rss_peak_mb"))).append(" MB")
+                    .append(r.get("first_failure") == null ? "" : "; first failure: " + r.get("first_failure"))
+                    .append(".\n\n");
+        }
+    }
+
+    private static List<Map<String, Object>> kind(List<Map<String, Object>> rows, String kind) {
+        return rows.stream().filter(r -> kind.equals(r.get("kind"))).toList();
+    }
+
+    private static String f0(Object v) {
+        return v instanceof Double d ? String.format(Locale.ROOT, "%.0f", d) : "–";
+    }
+
+    private static String f2(Object v) {
+        return v instanceof Double d ? String.format(Locale.ROOT, d < 10 ? "%.2f" : "%.1f", d) : "–";
     }
 
     private static String ratio(Map<String, Double> e2e, String a, String b) {

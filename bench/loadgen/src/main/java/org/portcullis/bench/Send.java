@@ -60,6 +60,8 @@ final class Send {
     /** What one session counted. */
     private static final class Tally {
         final Latencies latencies = new Latencies();
+        /** From MAIL FROM written to the final reply read: the whole transaction. */
+        final Latencies transactions = new Latencies();
         long accepted;
         long acceptedInWindow;
         long failed;
@@ -74,9 +76,10 @@ final class Send {
         }
         int sessions = (int) args.number("sessions", 1);
         long size = args.size("size", 10 * 1024);
-        Duration warmup = args.duration("warmup", Duration.ofSeconds(5));
-        Duration duration = args.duration("duration", Duration.ofSeconds(20));
         long messages = args.number("messages", 0);
+        // By count, a warm-up happens only when asked for: it sends messages that are not counted.
+        Duration warmup = args.duration("warmup", messages > 0 ? Duration.ZERO : Duration.ofSeconds(5));
+        Duration duration = args.duration("duration", Duration.ofSeconds(20));
         double rate = Double.parseDouble(args.string("rate", "0"));
         InetSocketAddress sinkControl = args.address("sink-control", null);
         double ticks = Double.parseDouble(args.string("clk-tck", "100"));
@@ -110,6 +113,12 @@ final class Send {
         result.put("sessions", sessions);
         result.put("rate_target", rate);
         result.put("load_avg_start", Files.readString(Path.of("/proc/loadavg")).trim());
+        if (messages > 0 && !warmup.isZero()) {
+            // Same JVM, so the load generator's own code is compiled before the timed count starts.
+            Send warm = new Send(target, sessions, send.message, from, to, timeoutMillis, rate, 0);
+            warm.warmUp(warmup, sinkControl, drainTimeout);
+            result.put("warmup_s", warmup.toMillis() / 1000.0);
+        }
         send.measure(messages, warmup, duration, sinkControl, trees, ticks, drainTimeout, result);
         out.println(Json.write(result));
         out.flush();
@@ -164,6 +173,9 @@ final class Send {
             readAll(trees, cpuEnd);
             result.put("mode", "count");
             result.put("accept_seconds", (acceptedDone - begun) / 1e9);
+            if (sinkAtEnd != null) {
+                result.put("sink_bytes_per_message", (sinkAtEnd[1] - sinkAtStart[1]) / (double) Math.max(1, accepted));
+            }
         } else {
             sleepUntil(begun + warmup.toNanos());
             sinkAtStart = sinkControl == null ? null : Sink.query(sinkControl);
@@ -205,6 +217,9 @@ final class Send {
         result.put("p99_ms", Latencies.percentileMillis(lat, 0.99));
         result.put("max_ms", Latencies.percentileMillis(lat, 1.0));
         result.put("latency_samples", lat.length);
+        long[] tx = Latencies.merge(tallies.stream().map(t -> t.transactions).toList());
+        result.put("transaction_p50_ms", Latencies.percentileMillis(tx, 0.50));
+        result.put("transaction_p99_ms", Latencies.percentileMillis(tx, 0.99));
         long counted = delivered > 0 ? delivered : accepted;
         for (int i = 0; i < trees.size(); i++) {
             String n = trees.get(i).name();
@@ -231,6 +246,27 @@ final class Send {
             result.put("undelivered_after_drain", acceptedTotal - (now[0] - sinkBase[0]));
         }
         result.put("first_failure", firstFailure.get());
+    }
+
+    /** Sends for {@code time} without counting, then waits until the sink has what was accepted. */
+    private void warmUp(Duration time, InetSocketAddress sinkControl, Duration drainTimeout) throws Exception {
+        long[] base = sinkControl == null ? null : Sink.query(sinkControl);
+        List<Tally> tallies = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Tally t = new Tally();
+            tallies.add(t);
+            int index = i;
+            threads.add(Thread.ofVirtual().start(() -> session(t, index)));
+        }
+        Thread.sleep(time.toMillis());
+        stop = true;
+        for (Thread t : threads) {
+            t.join(timeoutMillis + 5000L);
+        }
+        if (sinkControl != null) {
+            waitForSink(sinkControl, base[0] + tallies.stream().mapToLong(t -> t.accepted).sum(), drainTimeout);
+        }
     }
 
     private void session(Tally tally, int index) {
@@ -270,6 +306,7 @@ final class Send {
     }
 
     private void sendOne(SmtpChannel c, Tally tally) throws IOException {
+        long began = System.nanoTime();
         c.command("MAIL FROM:<" + from + ">");
         SmtpChannel.Reply mail = c.reply();
         if (!mail.positive()) {
@@ -307,6 +344,7 @@ final class Send {
             if (inWindow) {
                 tally.acceptedInWindow++;
                 tally.latencies.add(done - sent);
+                tally.transactions.add(done - began);
             }
         } else {
             failed(tally, end, "end of data");

@@ -154,7 +154,7 @@ final class Send {
             Tally t = new Tally();
             tallies.add(t);
             int index = i;
-            threads.add(Thread.ofVirtual().name("session-" + i).start(() -> session(t, index)));
+            threads.add(sessionThread(i).start(() -> session(t, index)));
         }
         long measuredNanos;
         if (countMode) {
@@ -257,7 +257,7 @@ final class Send {
             Tally t = new Tally();
             tallies.add(t);
             int index = i;
-            threads.add(Thread.ofVirtual().start(() -> session(t, index)));
+            threads.add(sessionThread(i).start(() -> session(t, index)));
         }
         Thread.sleep(time.toMillis());
         stop = true;
@@ -267,6 +267,15 @@ final class Send {
         if (sinkControl != null) {
             waitForSink(sinkControl, base[0] + tallies.stream().mapToLong(t -> t.accepted).sum(), drainTimeout);
         }
+    }
+
+    /**
+     * One platform thread per session: a blocking read or write is then one system call, where
+     * a virtual thread adds the poller's registrations and hand-offs. On two cores the load
+     * generator's own CPU is taken from the contender, so it must cost as little as it can.
+     */
+    private static Thread.Builder sessionThread(int index) {
+        return Thread.ofPlatform().daemon(true).name("session-" + index).stackSize(256 * 1024);
     }
 
     private void session(Tally tally, int index) {

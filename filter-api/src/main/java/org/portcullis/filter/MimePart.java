@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * One part of a message's MIME tree: the whole message is the root part. The tree is parsed
- * once per message and shared by every filter; contents are read as streams, never held whole.
+ * once per message, when a filter first asks for it, and shared by every filter; contents are
+ * read as streams, never held whole.
  */
 public interface MimePart {
 

@@ -10,7 +10,7 @@
  * what the findings mean. A {@link org.portcullis.filter.FilterFactory}, found by
  * {@link java.util.ServiceLoader}, makes a filter from its configuration section.
  *
- * <p>Everything a filter is given is a read-only view; the message is parsed once and shared by
- * every filter. This package depends on the JDK (and SLF4J) only.
+ * <p>Everything a filter is given is a read-only view; the message is parsed once (when a filter
+ * first asks for its MIME tree) and shared by every filter. This package depends on the JDK (and SLF4J) only.
  */
 package org.portcullis.filter;

@@ -28,6 +28,11 @@ sealed interface Combination extends Condition {
         }
 
         @Override
+        public boolean testsParseFindings() {
+            return conditions.stream().anyMatch(Condition::testsParseFindings);
+        }
+
+        @Override
         public Outcome test(PolicyInput input) {
             List<Outcome> held = new ArrayList<>();
             for (Condition c : conditions) {
@@ -62,6 +67,11 @@ sealed interface Combination extends Condition {
         }
 
         @Override
+        public boolean testsParseFindings() {
+            return conditions.stream().anyMatch(Condition::testsParseFindings);
+        }
+
+        @Override
         public Outcome test(PolicyInput input) {
             List<Outcome> outcomes = conditions.stream().map(c -> c.test(input)).toList();
             List<Outcome> held = outcomes.stream().filter(Outcome::holds).toList();
@@ -88,6 +98,11 @@ sealed interface Combination extends Condition {
         @Override
         public boolean mayHoldWithoutFilterFindings() {
             return true;
+        }
+
+        @Override
+        public boolean testsParseFindings() {
+            return condition.testsParseFindings();
         }
 
         @Override

@@ -28,4 +28,10 @@ sealed interface Condition permits Combination, EnvelopeCondition, ClientConditi
                 && e.names().stream().anyMatch(n -> n.startsWith("mime."))
                 || this instanceof FindingCondition.FindingValue v && v.name().startsWith("mime.");
     }
+
+    /** Whether this condition (or one inside it) tests a {@code mime.*} finding the gateway makes itself. */
+    default boolean testsParseFindings() {
+        return this instanceof FindingCondition.FindingExists e && e.names().stream().anyMatch(n -> n.startsWith("mime."))
+                || this instanceof FindingCondition.FindingValue v && v.name().startsWith("mime.");
+    }
 }

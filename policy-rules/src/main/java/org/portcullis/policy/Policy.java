@@ -102,6 +102,16 @@ public final class Policy {
                 && r.when().mayHoldWithoutFilterFindings());
     }
 
+    /**
+     * Whether a rule for the headers or the end of the message tests a {@code mime.*} finding
+     * (what the gateway notices when it parses a message). When none does, a message that no
+     * filter needs parsed is not parsed for the policy.
+     */
+    public boolean readsParseFindings() {
+        return rules.stream().anyMatch(r -> (r.stage() == Stage.HEADERS || r.stage() == Stage.END_OF_MESSAGE)
+                && r.when().testsParseFindings());
+    }
+
     /** The rules' names in the order they are tried. */
     public List<String> ruleNames() {
         return rules.stream().map(Rule::name).toList();

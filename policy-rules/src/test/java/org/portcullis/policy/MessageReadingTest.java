@@ -45,4 +45,31 @@ class MessageReadingTest {
                     then: { reject: "554 5.7.1 Not from there" }
                 """).readsMessagesWithoutFindings()).isFalse();
     }
+
+    @Test
+    void onlyRulesOnTheParsersFindingsNeedTheMimeTree() {
+        assertThat(Policy.defaultPolicy().readsParseFindings()).isFalse();
+        assertThat(Policies.parse("""
+                rules:
+                  - name: big
+                    when: { size: { above: 10m } }
+                    then: { add_header: "X-Big: yes" }
+                """).readsParseFindings()).isFalse();
+        assertThat(Policies.parse("""
+                rules:
+                  - name: broken mime from outside is held
+                    when:
+                      all:
+                        - client.network: 192.0.2.0/24
+                        - not: { finding: [virus.found, mime.malformed] }
+                    then: { quarantine: "broken MIME" }
+                """).readsParseFindings()).isTrue();
+        assertThat(Policies.parse("""
+                rules:
+                  - name: a limit tripped, before the data
+                    stage: rcpt_to
+                    when: { finding: mime.limit }
+                    then: { reject: "554 5.7.1 No" }
+                """).readsParseFindings()).isFalse();
+    }
 }

@@ -20,8 +20,9 @@ import org.portcullis.filter.Envelope;
 import org.portcullis.filter.testkit.Envelopes;
 
 /**
- * The one MIME parse every message gets at its end of data when filters or the policy have a
- * say: ParsedMessage.parse from a file (as from the spool), with the default limits. Messages
+ * The one MIME parse a message gets at its end of data when a filter reads its tree (or the
+ * policy tests the parser's findings): ParsedMessage.parse from a file (as from the spool) and
+ * the tree asked for, with the default limits. Messages
  * from test-corpus/ ({@code -Dcorpus.dir}, default ../../test-corpus from bench/jmh), plus the
  * load generator's 10 KB plain message for comparison with the end-to-end benchmark. One
  * operation is one message parsed and closed.

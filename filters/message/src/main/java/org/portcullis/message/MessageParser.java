@@ -44,6 +44,30 @@ final class MessageParser {
         this.rawBodies = new RawBodies(source, limits);
     }
 
+    /**
+     * The top-level header section alone, read as the full parse reads it, the rest of the
+     * message left unread: what the headers stage and a policy on headers need.
+     */
+    Headers topHeaders() throws IOException {
+        try (InputStream in = source.open()) {
+            MimeTokenStream tokens = TokenStreams.create(limits, notes,
+                    new CheckingFieldBuilder(limits.maxHeaderSection(), notes));
+            tokens.parse(in);
+            try {
+                for (EntityState state = tokens.getState(); state != EntityState.T_END_OF_STREAM; state = tokens.next()) {
+                    if (state == EntityState.T_END_HEADER) {
+                        break;
+                    }
+                    step(tokens, state);
+                }
+            } catch (MimeException | MaxLineLimitException e) {
+                // The full parse notes it; the fields read so far are the section.
+            }
+        }
+        PartBuilder top = open.peekLast();
+        return top == null ? Headers.of(List.of()) : top.headers();
+    }
+
     /** The root part; throws only when the file cannot be read. */
     ParsedPart parse() throws IOException {
         try (InputStream in = source.open()) {

@@ -90,6 +90,11 @@ final class PartBuilder {
         files.add(file);
     }
 
+    /** The fields kept so far. */
+    Headers headers() {
+        return Headers.of(fields);
+    }
+
     ParsedPart build(ParseNotes notes, RawBodies rawBodies) {
         ContentHeaders c = content(notes);
         ParsedPart.Body source;

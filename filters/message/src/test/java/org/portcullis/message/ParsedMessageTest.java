@@ -40,6 +40,18 @@ class ParsedMessageTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("corpus")
+    void readsTheHeaderSectionAloneUntilTheTreeIsAskedFor(Path file) throws IOException {
+        try (ParsedMessage message = ParsedMessage.parse(Corpus.envelope(), file, MessageLimits.DEFAULTS)) {
+            var early = message.headers().all().stream().map(h -> h.name() + ":" + h.raw()).toList();
+            assertThat(message.treeParsed()).isFalse();
+            var fromTree = message.root().headers().all().stream().map(h -> h.name() + ":" + h.raw()).toList();
+            assertThat(message.treeParsed()).isTrue();
+            assertThat(early).isEqualTo(fromTree);
+        }
+    }
+
     @Test
     void numbersPartsAndReadsTheirTypes() throws IOException {
         try (ParsedMessage message = parse("multipart-alternative.eml")) {

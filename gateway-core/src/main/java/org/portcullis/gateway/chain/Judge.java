@@ -24,6 +24,14 @@ public interface Judge {
     /** Whether this judge ever looks at a message's headers or content when no filter reported anything. */
     boolean needsMessage();
 
+    /**
+     * Whether this judge can be swayed by the {@code mime.*} findings the gateway makes when it
+     * parses a message. When not, a message no filter parses is never parsed for the judge.
+     */
+    default boolean readsParseFindings() {
+        return true;
+    }
+
     /** The judge without a policy: the strictest verdict the filters proposed stands. */
     static Judge proposals() {
         return new Judge() {
@@ -35,6 +43,11 @@ public interface Judge {
 
             @Override
             public boolean needsMessage() {
+                return false;
+            }
+
+            @Override
+            public boolean readsParseFindings() {
                 return false;
             }
         };

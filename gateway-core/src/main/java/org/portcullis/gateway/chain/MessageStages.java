@@ -15,7 +15,8 @@ import org.portcullis.message.ParsedMessage;
  * The message's two stages, the same wherever a message comes from (the SMTP server's spool, or
  * an MTA through the milter server): the headers stage and its ruling, and unless that refused,
  * the end-of-message stage, judged on everything the filters said at both, with what the parser
- * noticed reported as the gateway's own {@code mime} findings.
+ * noticed reported as the gateway's own {@code mime} findings (when the tree was parsed, for a
+ * filter or because the policy tests those findings).
  */
 public final class MessageStages {
 
@@ -29,7 +30,6 @@ public final class MessageStages {
      */
     public static Ruling judge(Gate gate, SessionFilters filters, Direction direction, Envelope view,
                                ParsedMessage message) {
-        List<Finding> problems = message.findings();
         StageOutcome headers = filters.isEmpty(direction) ? StageOutcome.empty(Stage.HEADERS)
                 : filters.headers(direction, view, message.headers()).join();
         Ruling ruling = gate.judge().judge(Stage.HEADERS, view.connection(), view, Optional.empty(), Optional.of(message),
@@ -39,6 +39,10 @@ public final class MessageStages {
         }
         StageOutcome end = filters.isEmpty(direction) ? StageOutcome.empty(Stage.END_OF_MESSAGE)
                 : filters.endOfMessage(direction, message).join();
+        // The tree is parsed when a filter asked for it or the policy tests what parsing notices;
+        // a chain of milters alone streams the raw message and never has it parsed.
+        List<Finding> problems = message.treeParsed() || gate.judge().readsParseFindings()
+                ? message.findings() : List.of();
         return gate.judge().judge(Stage.END_OF_MESSAGE, view.connection(), view, Optional.empty(),
                 Optional.of(message), reported(headers, end, problems));
     }

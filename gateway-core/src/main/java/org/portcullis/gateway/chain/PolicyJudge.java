@@ -77,6 +77,11 @@ public final class PolicyJudge implements Judge {
         return policy.readsMessagesWithoutFindings();
     }
 
+    @Override
+    public boolean readsParseFindings() {
+        return policy.readsParseFindings();
+    }
+
     private static PolicyInput input(Stage stage, Connection connection, Envelope envelope,
                                      Optional<Recipient> recipient, Optional<MessageView> message,
                                      StageOutcome outcome) {

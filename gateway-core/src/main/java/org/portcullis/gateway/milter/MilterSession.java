@@ -130,22 +130,25 @@ final class MilterSession implements AutoCloseable {
         Duration timeout = settings.timeout(step);
         MilterPacket packet = command.packet();
         try {
-            if (transport.hasUnread()) {
-                throw new MilterProtocolException("milter sent a reply where none was due (before " + step.label() + ")");
-            }
             if (step.macroStage() >= 0) {
                 List<String> names = agreement.symbolList(step).orElse(settings.macros(step));
                 Map<String, String> values = macros.apply(names);
                 if (!values.isEmpty()) {
-                    transport.send(new MilterCommand.Macros(packet.code(), values).packet(), timeout);
+                    transport.queue(new MilterCommand.Macros(packet.code(), values).packet(), timeout);
                     metrics.command("macros");
                 }
             }
-            transport.send(packet, timeout);
-            metrics.command(step.label());
             if (!agreement.awaitsReply(step)) {
+                // No answer is due: it goes out with the next command that gets one.
+                transport.queue(packet, timeout);
+                metrics.command(step.label());
                 return Reply.NOT_ASKED;
             }
+            if (transport.hasUnread()) {
+                throw new MilterProtocolException("milter sent a reply where none was due (before " + step.label() + ")");
+            }
+            transport.send(packet, timeout);
+            metrics.command(step.label());
             Reply reply = awaitReply(step, timeout);
             metrics.stageTime(step, Duration.ofNanos(System.nanoTime() - start));
             metrics.decision(step, reply.decision());

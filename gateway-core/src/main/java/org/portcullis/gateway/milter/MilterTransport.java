@@ -10,6 +10,14 @@ interface MilterTransport extends AutoCloseable {
     void send(MilterPacket packet, Duration timeout) throws IOException, TimeoutException;
 
     /**
+     * Sends a packet that gets no reply, perhaps later: it may wait for the next {@link #send}
+     * (and goes out before that packet) or for enough bytes to be worth a write.
+     */
+    default void queue(MilterPacket packet, Duration timeout) throws IOException, TimeoutException {
+        send(packet, timeout);
+    }
+
+    /**
      * Waits up to {@code timeout} for the next packet.
      *
      * @throws java.io.EOFException when the milter closed the connection

@@ -4,29 +4,42 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 
 /**
- * A milter connection over TCP or a Unix socket. The channel is non-blocking and waited on with
- * its own selector, which gives every read, write and connect a deadline on both kinds of
- * socket (plain socket timeouts do not exist for Unix sockets).
+ * A milter connection over TCP or a Unix socket. The channel blocks (a virtual thread parks on
+ * it, no selector of its own), and every connect, write and read is bounded by a deadline: a
+ * shared wheel timer closes the channel when one runs out, which both kinds of socket honour
+ * (plain socket timeouts do not exist for Unix sockets). A timed-out connection is over.
+ *
+ * <p>Packets that get no reply can be {@linkplain #queue queued}: they go out in one write with
+ * the next packet that is {@linkplain #send sent}, so a milter that asked for no replies hears a
+ * whole message in a few writes rather than a write per header.
  */
 final class SocketTransport implements MilterTransport {
 
+    /** Queued bytes beyond this are written at once (a large body to a milter that does not answer chunks). */
+    static final int MAX_QUEUED = 64 * 1024;
+
+    private static final HashedWheelTimer TIMER = new HashedWheelTimer(
+            Thread.ofPlatform().name("milter-deadlines").daemon().factory(), 10, TimeUnit.MILLISECONDS);
+
     private final SocketChannel channel;
-    private final Selector selector;
-    private final SelectionKey key;
     private final PacketDecoder decoder = new PacketDecoder();
     private final ByteBuffer in = ByteBuffer.allocate(16 * 1024).flip();
+    private final List<ByteBuffer> queued = new ArrayList<>();
+    private int queuedBytes;
 
-    private SocketTransport(SocketChannel channel, Selector selector, SelectionKey key) {
+    private SocketTransport(SocketChannel channel) {
         this.channel = channel;
-        this.selector = selector;
-        this.key = key;
     }
 
     /**
@@ -38,42 +51,32 @@ final class SocketTransport implements MilterTransport {
     static SocketTransport connect(MilterAddress address, Duration timeout) throws IOException, TimeoutException {
         SocketChannel channel = address instanceof MilterAddress.Unix
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
-        Selector selector = null;
+        SocketTransport transport = new SocketTransport(channel);
         try {
             noDelay(channel, address instanceof MilterAddress.Inet);
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            SelectionKey key = channel.register(selector, 0);
-            if (!channel.connect(address.socketAddress())) {
-                key.interestOps(SelectionKey.OP_CONNECT);
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (!channel.finishConnect()) {
-                    await(selector, deadline, "connecting to " + address.text());
-                }
+            Timeout deadline = transport.arm(timeout);
+            try {
+                channel.connect(address.socketAddress());
+            } catch (ClosedChannelException e) {
+                throw expiredOr(deadline, e, "connecting to " + address.text());
+            } finally {
+                deadline.cancel();
             }
-            return new SocketTransport(channel, selector, key);
+            return transport;
         } catch (IOException | TimeoutException | RuntimeException e) {
             channel.close();
-            if (selector != null) {
-                selector.close();
-            }
             throw e;
         }
     }
 
     /** Wraps a connection the milter server accepted from an MTA, with the same deadlines. */
     static SocketTransport accepted(SocketChannel channel) throws IOException {
-        Selector selector = null;
         try {
             noDelay(channel, !(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress));
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            return new SocketTransport(channel, selector, channel.register(selector, 0));
+            channel.configureBlocking(true);
+            return new SocketTransport(channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
-            if (selector != null) {
-                selector.close();
-            }
             throw e;
         }
     }
@@ -91,34 +94,69 @@ final class SocketTransport implements MilterTransport {
 
     @Override
     public void send(MilterPacket packet, Duration timeout) throws IOException, TimeoutException {
-        ByteBuffer out = ByteBuffer.wrap(packet.frame());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (out.hasRemaining()) {
-            if (channel.write(out) == 0) {
-                key.interestOps(SelectionKey.OP_WRITE);
-                await(selector, deadline, "sending '" + PacketDecoder.printable(packet.code()) + "'");
+        add(packet);
+        flush(timeout, packet.code());
+    }
+
+    @Override
+    public void queue(MilterPacket packet, Duration timeout) throws IOException, TimeoutException {
+        add(packet);
+        if (queuedBytes > MAX_QUEUED) {
+            flush(timeout, packet.code());
+        }
+    }
+
+    private void add(MilterPacket packet) {
+        byte[] frame = packet.frame();
+        queued.add(ByteBuffer.wrap(frame));
+        queuedBytes += frame.length;
+    }
+
+    private void flush(Duration timeout, char code) throws IOException, TimeoutException {
+        ByteBuffer[] out = queued.toArray(ByteBuffer[]::new);
+        queued.clear();
+        queuedBytes = 0;
+        Timeout deadline = arm(timeout);
+        try {
+            long left = 0;
+            for (ByteBuffer b : out) {
+                left += b.remaining();
             }
+            while (left > 0) {
+                left -= channel.write(out);
+            }
+        } catch (ClosedChannelException e) {
+            throw expiredOr(deadline, e, "sending '" + PacketDecoder.printable(code) + "'");
+        } finally {
+            deadline.cancel();
         }
     }
 
     @Override
     public MilterPacket receive(Duration timeout) throws IOException, TimeoutException, MilterProtocolException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<MilterPacket> packet = decoder.next(in);
-            if (packet.isPresent()) {
-                return packet.get();
+        Timeout deadline = null;
+        try {
+            while (true) {
+                Optional<MilterPacket> packet = decoder.next(in);
+                if (packet.isPresent()) {
+                    return packet.get();
+                }
+                if (deadline == null) {
+                    deadline = arm(timeout);
+                }
+                in.clear();
+                int n = channel.read(in);
+                in.flip();
+                if (n < 0) {
+                    throw new EOFException(decoder.inPacket() ? "the peer closed the connection in the middle of a packet"
+                            : "the peer closed the connection");
+                }
             }
-            in.clear();
-            int n;
-            while ((n = channel.read(in)) == 0) {
-                key.interestOps(SelectionKey.OP_READ);
-                await(selector, deadline, "waiting for a packet");
-            }
-            in.flip();
-            if (n < 0) {
-                throw new EOFException(decoder.inPacket() ? "the peer closed the connection in the middle of a packet"
-                        : "the peer closed the connection");
+        } catch (ClosedChannelException e) {
+            throw expiredOr(deadline, e, "waiting for a packet");
+        } finally {
+            if (deadline != null) {
+                deadline.cancel();
             }
         }
     }
@@ -128,9 +166,16 @@ final class SocketTransport implements MilterTransport {
         if (in.hasRemaining() || decoder.inPacket()) {
             return true;
         }
+        // A look without waiting: the channel is switched to non-blocking for one read.
         in.clear();
-        int n = channel.read(in);
-        in.flip();
+        int n;
+        channel.configureBlocking(false);
+        try {
+            n = channel.read(in);
+        } finally {
+            channel.configureBlocking(true);
+            in.flip();
+        }
         return n > 0;
     }
 
@@ -141,33 +186,28 @@ final class SocketTransport implements MilterTransport {
 
     @Override
     public void close() {
-        selector.wakeup();
         try {
             channel.close();
         } catch (IOException e) {
             // Closing is all that is left to do; there is nobody to tell.
         }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            // As above.
-        }
     }
 
-    private static void await(Selector selector, long deadline, String what) throws IOException, TimeoutException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+    /** Closes the channel when {@code timeout} runs out, unless cancelled first. */
+    private Timeout arm(Duration timeout) {
+        return TIMER.newTimeout(t -> close(), Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    /** A closed channel: this wait's deadline's doing (a timeout), else someone closed it (or the thread was interrupted). */
+    private static IOException expiredOr(Timeout deadline, ClosedChannelException e, String what) throws TimeoutException {
+        if (deadline != null && deadline.isExpired()) {
             throw new TimeoutException("timed out " + what);
         }
-        try {
-            selector.select(Math.max(1, Duration.ofNanos(left).toMillis()));
-            selector.selectedKeys().clear();
-        } catch (java.nio.channels.ClosedSelectorException e) {
-            throw new IOException("connection closed while " + what, e);
+        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+            java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException("interrupted while " + what);
+            interrupted.initCause(e);
+            return interrupted;
         }
-        // An interrupted thread would make every later select return at once: stop instead.
-        if (Thread.currentThread().isInterrupted()) {
-            throw new java.io.InterruptedIOException("interrupted while " + what);
-        }
+        return new IOException("connection closed while " + what, e);
     }
 }

@@ -7,11 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.portcullis.filter.Connection;
 import org.portcullis.filter.Direction;
@@ -24,16 +22,19 @@ import org.portcullis.filter.Recipient;
 import org.portcullis.filter.Stage;
 import org.portcullis.filter.StageResult;
 import org.portcullis.filter.Verdict;
+import io.netty.util.Timeout;
 import org.portcullis.gateway.log.EventLog;
+import org.portcullis.gateway.net.Deadlines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The chain as one SMTP session runs it. Every stage runs on virtual threads and answers with a
+ * The chain as one SMTP session runs it. Every stage runs on a virtual thread and answers with a
  * future, so the session's event loop never waits on a filter. Up to the headers, filters are
- * asked one after the other and a refusal ends the stage (as with milters); at the end of the
- * message they all run side by side, and their results are still taken in chain order.
+ * asked one after the other on that one thread and a refusal ends the stage (as with milters);
+ * at the end of the message they all run side by side, and their results are still taken in
+ * chain order. Each filter's turn is bounded by its timeout, kept by {@link Deadlines}.
  *
  * <p>Session instances ({@link MailFilter#forSession()}) are made when a direction's chain is
  * first used; a chain first used after the connection was greeted (an AUTH turned the session
@@ -86,73 +87,178 @@ public final class SessionFilters implements AutoCloseable {
 
     /** Every filter at once; results in chain order, each within its own timeout. */
     public CompletableFuture<StageOutcome> endOfMessage(Direction direction, MessageView message) {
-        List<ChainedFilter> filters = chain.filters(direction);
-        if (filters.isEmpty()) {
-            return CompletableFuture.completedFuture(StageOutcome.empty(Stage.END_OF_MESSAGE));
-        }
-        String queueId = message.envelope().queueId();
-        return CompletableFuture.supplyAsync(() -> {
-            List<MailFilter> session = instances(direction, Stage.END_OF_MESSAGE);
-            List<Future<StageResult>> running = new ArrayList<>();
-            long started = System.nanoTime();
-            for (MailFilter filter : session) {
-                running.add(threads.submit(withQueueId(queueId, () -> filter.onEndOfMessage(message))));
-            }
-            List<FilterOutcome> outcomes = new ArrayList<>();
-            for (int i = 0; i < filters.size(); i++) {
-                outcomes.add(await(filters.get(i), Stage.END_OF_MESSAGE, queueId, running.get(i), started));
-            }
-            return new StageOutcome(Stage.END_OF_MESSAGE, outcomes);
-        }, threads);
+        return start(direction, Stage.END_OF_MESSAGE, message.envelope().queueId(), false, f -> f.onEndOfMessage(message));
     }
 
     private CompletableFuture<StageOutcome> sequential(Direction direction, Stage stage, String queueId,
                                                        Function<MailFilter, StageResult> call) {
+        return start(direction, stage, queueId, true, call);
+    }
+
+    private CompletableFuture<StageOutcome> start(Direction direction, Stage stage, String queueId, boolean sequential,
+                                                  Function<MailFilter, StageResult> call) {
         List<ChainedFilter> filters = chain.filters(direction);
         if (filters.isEmpty()) {
             return CompletableFuture.completedFuture(StageOutcome.empty(stage));
         }
-        return CompletableFuture.supplyAsync(() -> {
-            List<MailFilter> session = instances(direction, stage);
-            List<FilterOutcome> outcomes = new ArrayList<>();
-            for (int i = 0; i < filters.size(); i++) {
-                MailFilter filter = session.get(i);
-                long started = System.nanoTime();
-                Future<StageResult> future = threads.submit(withQueueId(queueId, () -> call.apply(filter)));
-                FilterOutcome outcome = await(filters.get(i), stage, queueId, future, started);
-                outcomes.add(outcome);
-                Optional<Verdict> verdict = outcome.result().verdict();
-                if (verdict.isPresent() && !(verdict.get() instanceof Verdict.Continue)) {
-                    break; // a refusal (or an accept) ends the stage, as with milters
-                }
-            }
-            return new StageOutcome(stage, outcomes);
-        }, threads);
+        Run run = new Run(direction, stage, queueId, sequential, filters, call);
+        threads.execute(run::begin);
+        return run.done;
     }
 
-    private FilterOutcome await(ChainedFilter filter, Stage stage, String queueId, Future<StageResult> future,
-                                long started) {
-        long deadline = started + filter.timeout().toNanos();
-        try {
-            StageResult answer = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            StageResult result = answer == null ? StageResult.proceed() : answer;
-            metrics.time(filter.name(), stage, System.nanoTime() - started);
-            metrics.findings(filter.name(), result.findings().size());
-            result.verdict().ifPresent(v -> metrics.verdict(filter.name(), v));
-            return new FilterOutcome(filter.name(), result, Optional.empty());
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return failed(filter, stage, queueId, "timed out after " + filter.timeout().toMillis() + " ms", true);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            LOG.debug("filter {} failed at {}", filter.name(), stage, cause);
-            return failed(filter, stage, queueId, String.valueOf(cause.getMessage() == null
-                    ? cause.getClass().getSimpleName() : cause.getMessage()), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            return failed(filter, stage, queueId, "interrupted", false);
+    /**
+     * One stage's run through the chain. Each filter's turn fills its slot, either with its answer
+     * or, when its timeout passes first, with a failure (and the filter's thread is interrupted);
+     * whichever comes first counts. A filter runs on the thread that reached it — the stage's own
+     * thread, or the one before it in the chain — so a stage costs one thread hand-off, not one
+     * per filter. Only a filter past its timeout leaves its thread behind: the rest of the chain
+     * goes on on a new one.
+     */
+    private final class Run {
+
+        private final Direction direction;
+        private final Stage stage;
+        private final String queueId;
+        private final boolean sequential;
+        private final List<ChainedFilter> filters;
+        private final Function<MailFilter, StageResult> call;
+        private final FilterOutcome[] outcomes;
+        private final AtomicBoolean[] claimed;
+        private final AtomicInteger unfilled;
+        private final CompletableFuture<StageOutcome> done = new CompletableFuture<>();
+        private List<MailFilter> session;
+
+        Run(Direction direction, Stage stage, String queueId, boolean sequential, List<ChainedFilter> filters,
+            Function<MailFilter, StageResult> call) {
+            this.direction = direction;
+            this.stage = stage;
+            this.queueId = queueId;
+            this.sequential = sequential;
+            this.filters = filters;
+            this.call = call;
+            this.outcomes = new FilterOutcome[filters.size()];
+            this.claimed = new AtomicBoolean[filters.size()];
+            for (int i = 0; i < claimed.length; i++) {
+                claimed[i] = new AtomicBoolean();
+            }
+            this.unfilled = new AtomicInteger(filters.size());
         }
+
+        void begin() {
+            try {
+                session = instances(direction, stage);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                return;
+            }
+            if (sequential) {
+                runFrom(0);
+                return;
+            }
+            // Side by side: every filter but the first on a thread of its own, the first on this one.
+            for (int i = 1; i < filters.size(); i++) {
+                int index = i;
+                threads.execute(() -> turn(index));
+            }
+            turn(0);
+        }
+
+        /** The chain from filter {@code first} on, one after the other, until one refuses. */
+        private void runFrom(int first) {
+            for (int i = first; i < filters.size(); i++) {
+                if (!turn(i)) {
+                    return;
+                }
+                if (stops(outcomes[i])) {
+                    finish(i + 1);
+                    return;
+                }
+            }
+            finish(filters.size());
+        }
+
+        /**
+         * Filter {@code i}'s turn on this thread. True when its answer filled the slot; false when
+         * its timeout did (the timer then carried the run on).
+         */
+        private boolean turn(int i) {
+            ChainedFilter filter = filters.get(i);
+            MailFilter instance = session.get(i);
+            Thread runner = Thread.currentThread();
+            long started = System.nanoTime();
+            Timeout deadline = Deadlines.after(filter.timeout(), () -> timedOut(i, filter, runner));
+            FilterOutcome outcome;
+            try {
+                StageResult answer = withQueueId(queueId, () -> call.apply(instance)).call();
+                outcome = answered(filter, stage, answer == null ? StageResult.proceed() : answer, started);
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.debug("filter {} failed at {}", filter.name(), stage, e);
+                outcome = failed(filter, stage, queueId, String.valueOf(e.getMessage() == null
+                        ? e.getClass().getSimpleName() : e.getMessage()), false);
+            }
+            deadline.cancel();
+            if (!claimed[i].compareAndSet(false, true)) {
+                // Too late: the timeout was counted. Clear the interrupt the timer may have sent.
+                Thread.interrupted();
+                return false;
+            }
+            filled(i, outcome);
+            return true;
+        }
+
+        /** On the timer's thread: filter {@code i} is past its timeout, unless it answered just now. */
+        private void timedOut(int i, ChainedFilter filter, Thread runner) {
+            if (!claimed[i].compareAndSet(false, true)) {
+                return;
+            }
+            runner.interrupt();
+            FilterOutcome outcome = failed(filter, stage, queueId,
+                    "timed out after " + filter.timeout().toMillis() + " ms", true);
+            filled(i, outcome);
+            if (!sequential) {
+                return;
+            }
+            // The runner is stuck in the filter: the rest of the chain goes on without it.
+            if (stops(outcome)) {
+                finish(i + 1);
+            } else if (i == filters.size() - 1) {
+                finish(filters.size());
+            } else {
+                threads.execute(() -> runFrom(i + 1));
+            }
+        }
+
+        private void filled(int i, FilterOutcome outcome) {
+            synchronized (this) {
+                outcomes[i] = outcome;
+            }
+            if (!sequential && unfilled.decrementAndGet() == 0) {
+                finish(filters.size());
+            }
+        }
+
+        private void finish(int count) {
+            List<FilterOutcome> list = new ArrayList<>(count);
+            synchronized (this) {
+                for (int i = 0; i < count; i++) {
+                    list.add(outcomes[i]);
+                }
+            }
+            done.complete(new StageOutcome(stage, list));
+        }
+    }
+
+    private static boolean stops(FilterOutcome outcome) {
+        Optional<Verdict> verdict = outcome.result().verdict();
+        // A refusal (or an accept) ends a stage that asks one filter after the other, as with milters.
+        return verdict.isPresent() && !(verdict.get() instanceof Verdict.Continue);
+    }
+
+    private FilterOutcome answered(ChainedFilter filter, Stage stage, StageResult result, long started) {
+        metrics.time(filter.name(), stage, System.nanoTime() - started);
+        metrics.findings(filter.name(), result.findings().size());
+        result.verdict().ifPresent(v -> metrics.verdict(filter.name(), v));
+        return new FilterOutcome(filter.name(), result, Optional.empty());
     }
 
     private FilterOutcome failed(ChainedFilter filter, Stage stage, String queueId, String why, boolean timeout) {

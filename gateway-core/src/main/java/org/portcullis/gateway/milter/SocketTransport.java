@@ -10,15 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import org.portcullis.gateway.net.Deadlines;
 
 /**
  * A milter connection over TCP or a Unix socket. The channel blocks (a virtual thread parks on
- * it, no selector of its own), and every connect, write and read is bounded by a deadline: a
- * shared wheel timer closes the channel when one runs out, which both kinds of socket honour
- * (plain socket timeouts do not exist for Unix sockets). A timed-out connection is over.
+ * it, no selector of its own), and every connect, write and read is bounded by a deadline: the
+ * shared wheel timer ({@link Deadlines}) closes the channel when one runs out, which works the
+ * same on both kinds of socket (plain socket timeouts do not exist for Unix sockets). A
+ * timed-out connection is over.
  *
  * <p>Packets that get no reply can be {@linkplain #queue queued}: they go out in one write with
  * the next packet that is {@linkplain #send sent}, so a milter that asked for no replies hears a
@@ -28,9 +28,6 @@ final class SocketTransport implements MilterTransport {
 
     /** Queued bytes beyond this are written at once (a large body to a milter that does not answer chunks). */
     static final int MAX_QUEUED = 64 * 1024;
-
-    private static final HashedWheelTimer TIMER = new HashedWheelTimer(
-            Thread.ofPlatform().name("milter-deadlines").daemon().factory(), 10, TimeUnit.MILLISECONDS);
 
     private final SocketChannel channel;
     private final PacketDecoder decoder = new PacketDecoder();
@@ -195,7 +192,7 @@ final class SocketTransport implements MilterTransport {
 
     /** Closes the channel when {@code timeout} runs out, unless cancelled first. */
     private Timeout arm(Duration timeout) {
-        return TIMER.newTimeout(t -> close(), Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        return Deadlines.after(timeout, this::close);
     }
 
     /** A closed channel: this wait's deadline's doing (a timeout), else someone closed it (or the thread was interrupted). */

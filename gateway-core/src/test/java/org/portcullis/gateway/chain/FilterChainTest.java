@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.portcullis.filter.Connection;
@@ -92,6 +94,47 @@ class FilterChainTest {
             assertThat(outcome.strictest()).get().hasToString(
                     "Tempfail[code=451, enhancedCode=4.7.1, text=Message filter scripted is unavailable, try again later]");
             assertThat(registry.get("portcullis.filter.failures").tag("kind", "timeout").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFilterThatOverrunsItsTimeoutAndIgnoresTheInterruptDoesNotHoldUpTheRestOfTheChain() throws Exception {
+        try (FilterChain chain = chain("""
+                - type: scripted
+                  name: stuck
+                  sleep: 3s
+                  stubborn: true
+                  timeout: 100ms
+                  on_failure: accept
+                - type: scripted
+                  name: next
+                  fail: true
+                """); SessionFilters session = chain.openSession()) {
+            long start = System.nanoTime();
+            StageOutcome outcome = session.mailFrom(Direction.INBOUND, message().envelope()).get(2, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            // The stuck filter counts as failed (and, failing open, carries on); the next one was still asked.
+            assertThat(outcome.outcomes()).extracting(FilterOutcome::filter).containsExactly("stuck", "next");
+            assertThat(outcome.outcomes().get(0).failure()).hasValueSatisfying(f -> assertThat(f).contains("timed out"));
+            assertThat(outcome.outcomes().get(1).failure()).hasValue("scripted failure");
+            assertThat(registry.get("portcullis.filter.failures").tag("kind", "timeout").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFilterPastItsTimeoutAtTheEndOfTheMessageDoesNotHoldUpTheOthersAnswers() throws Exception {
+        try (FilterChain chain = chain("""
+                - type: scripted
+                  name: fast
+                  add_header: "X-First: 1"
+                - type: scripted
+                  name: slow
+                  sleep: 3s
+                  timeout: 100ms
+                """); SessionFilters session = chain.openSession()) {
+            StageOutcome outcome = session.endOfMessage(Direction.INBOUND, message()).get(2, TimeUnit.SECONDS);
+            assertThat(outcome.outcomes()).extracting(FilterOutcome::filter).containsExactly("fast", "slow");
+            assertThat(outcome.mutations()).containsExactly(new Mutation.AddHeader("X-First", "1"));
         }
     }
 

@@ -32,6 +32,8 @@ public final class ScriptedFilterFactory implements FilterFactory {
         String rejectRcpt = config.string("reject_rcpt", "");
         boolean fail = config.bool("fail", false);
         Duration sleep = config.duration("sleep", Duration.ZERO);
+        // Sleeps through interrupts too: a filter that does not stop when its time is up.
+        boolean stubborn = config.bool("stubborn", false);
         String finding = config.string("finding", "");
         String addHeader = config.string("add_header", "");
         String verdict = config.string("verdict", "");
@@ -57,7 +59,11 @@ public final class ScriptedFilterFactory implements FilterFactory {
                 if (fail) {
                     throw new IllegalStateException("scripted failure");
                 }
-                pause(sleep);
+                if (stubborn) {
+                    sleepThrough(sleep);
+                } else {
+                    pause(sleep);
+                }
                 return StageResult.proceed();
             }
 
@@ -88,6 +94,21 @@ public final class ScriptedFilterFactory implements FilterFactory {
                 };
             }
         };
+    }
+
+    private static void sleepThrough(Duration sleep) {
+        long end = System.nanoTime() + sleep.toNanos();
+        boolean interrupted = false;
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void pause(Duration sleep) {

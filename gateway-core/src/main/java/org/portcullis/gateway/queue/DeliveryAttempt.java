@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One delivery attempt of one message: hand the pending recipients to the delivery agent, log
  * each result, bounce what failed or expired (DSN first, so that a crash can repeat a DSN but
- * never lose one), record the progress durably, then remove the file or move it to deferred/.
+ * never lose one), then remove the file when every recipient is done, or record the progress
+ * durably and move it to deferred/.
  */
 final class DeliveryAttempt {
 
@@ -165,6 +166,12 @@ final class DeliveryAttempt {
             next = now.plus(retry.delay(attempts, random));
         }
         boolean anyPending = changes.values().stream().anyMatch(p -> !p.done());
+        if (!anyPending && message.progress().pendingCount() == changes.size()) {
+            // Every recipient is done with this attempt: the file goes without a last progress
+            // record. Should the machine die before the removal is on disk, the message is sent
+            // again after the restart: a duplicate at worst, never a loss.
+            return remove(id, file);
+        }
         ProgressUpdate update = new ProgressUpdate(attempts, anyPending ? next : null, changes);
         SpooledMessage updated = record(channel, message, update);
         if (updated.progress().pendingCount() == 0) {

@@ -11,13 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.portcullis.gateway.envelope.QueueId;
 
 /**
  * Makes written messages durable, sharing the expensive part between concurrent commits.
  *
  * <p>Each message's file is fsynced on a virtual thread of its own (so the filesystem can merge
- * the journal commits of concurrent fsyncs). Synced messages queue up for the one committer
+ * the journal commits of concurrent fsyncs) — or on the committing thread itself when that is a
+ * virtual thread already. Synced messages queue up for the one committer
  * thread, which takes all that are waiting, renames them from incoming/ into active/, fsyncs
  * active/ once for the whole batch, hands them to the queue and completes their futures. While
  * it fsyncs, the next batch gathers.
@@ -35,8 +37,10 @@ final class GroupCommitter implements AutoCloseable {
     private final CommitListener listener;
     private final FileSpool spool;
     private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
-    private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
     private final BlockingQueue<Pending> synced = new LinkedBlockingQueue<>();
+    /** Files being synced by their committing threads themselves; close() waits for them. */
+    private final AtomicInteger inlineSyncs = new AtomicInteger();
+    private volatile boolean closing;
     private final Thread thread;
 
     /** @param target active/ for delivery, or hold/ for a quarantined message */
@@ -61,6 +65,22 @@ final class GroupCommitter implements AutoCloseable {
     CompletableFuture<Void> submit(SpooledMessage message, FileChannel channel, long startedNanos,
                                    SpoolState target) {
         Pending pending = new Pending(message, channel, startedNanos, new CompletableFuture<>(), target);
+        if (Thread.currentThread().isVirtual()) {
+            // A thread that may block (the end of a filtered message) syncs its own file: one
+            // hand-off fewer.
+            inlineSyncs.incrementAndGet();
+            try {
+                if (closing) {
+                    spool.discard(message.queueId(), channel);
+                    fail(pending, new IOException("the spool is shutting down"));
+                } else {
+                    syncFile(pending);
+                }
+            } finally {
+                inlineSyncs.decrementAndGet();
+            }
+            return pending.future();
+        }
         try {
             syncers.execute(() -> syncFile(pending));
         } catch (RejectedExecutionException e) {
@@ -154,22 +174,28 @@ final class GroupCommitter implements AutoCloseable {
         completeLater(p, cause instanceof IOException io ? io : new IOException("commit failed", cause));
     }
 
-    /** Futures complete off this thread, so a slow callback cannot hold up the next batch. */
+    /**
+     * Completes on this thread: what waits on a commit only hands the result on (to a session's
+     * event loop, or by waking the thread that joins), never works on it here.
+     */
     private void completeLater(Pending p, IOException failure) {
-        Runnable complete = failure == null ? () -> p.future().complete(null)
-                : () -> p.future().completeExceptionally(failure);
-        try {
-            completions.execute(complete);
-        } catch (RejectedExecutionException e) {
-            complete.run();
+        if (failure == null) {
+            p.future().complete(null);
+        } else {
+            p.future().completeExceptionally(failure);
         }
     }
 
     @Override
     public void close() {
+        closing = true;
         syncers.shutdown();
         try {
             syncers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+            while (inlineSyncs.get() > 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
             synced.add(STOP);
             thread.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
         } catch (InterruptedException e) {
@@ -185,6 +211,5 @@ final class GroupCommitter implements AutoCloseable {
                 fail(p, new IOException("the spool closed before this commit finished"));
             }
         }
-        completions.shutdown();
     }
 }

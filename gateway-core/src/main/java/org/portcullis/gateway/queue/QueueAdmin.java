@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.portcullis.gateway.envelope.QueueId;
 import org.portcullis.gateway.log.EventLog;
@@ -37,11 +39,20 @@ public final class QueueAdmin {
 
     /** Everything in active/, deferred/ and hold/, oldest first within each. */
     public List<QueueListing> list() throws IOException {
-        List<QueueListing> out = new ArrayList<>();
+        // A message that moves on (active/ to deferred/ or hold/) while the directories are read
+        // one after the other is seen twice: the later sighting is where it went, and counts.
+        Map<String, QueueListing> out = new LinkedHashMap<>();
         for (SpoolState state : List.of(SpoolState.ACTIVE, SpoolState.DEFERRED, SpoolState.HOLD)) {
-            out.addAll(list(state));
+            for (QueueListing entry : list(state)) {
+                String key = switch (entry) {
+                    case QueueListing.Message m -> m.queueId().toString();
+                    case QueueListing.Unreadable u -> u.fileName();
+                };
+                out.remove(key);
+                out.put(key, entry);
+            }
         }
-        return out;
+        return new ArrayList<>(out.values());
     }
 
     /** The messages in one state directory; unreadable files are listed as such. */

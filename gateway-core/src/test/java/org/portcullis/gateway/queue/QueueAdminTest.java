@@ -133,4 +133,23 @@ class QueueAdminTest {
                 + " event=removed").isEmpty())).isTrue();
         assertThat(agent.callsFor(heldOne.queueId())).hasSize(1);
     }
+
+    @Test
+    void aMessageSeenInTwoDirectoriesWhileItMovesIsListedOnceWhereItWent() throws Exception {
+        queue.close();
+        agent.rule = (request, r) -> deferred(r);
+        queue = MailQueue.open(config(spoolDir, delivery(Duration.ofHours(1), Duration.ofHours(1), 0,
+                Duration.ofDays(5), 100)), agent, new SimpleMeterRegistry(), Clock.systemUTC(),
+                QueueFixtures.fastSettings());
+        queue.start();
+        Envelope env = submit(queue.spool(), envelope(SENDER, null, Instant.now(), rcpt("vic")));
+        Path deferred = spoolDir.resolve("deferred").resolve(env.queueId().value());
+        assertThat(await(Duration.ofSeconds(5), () -> Files.exists(deferred))).isTrue();
+        queue.close();
+        // The moment of a move from active/ to deferred/ as a listing can see it: in both.
+        Files.copy(deferred, spoolDir.resolve("active").resolve(env.queueId().value()));
+
+        assertThat(admin.list()).singleElement().isInstanceOfSatisfying(QueueListing.Message.class,
+                m -> assertThat(m.state()).isEqualTo(SpoolState.DEFERRED));
+    }
 }

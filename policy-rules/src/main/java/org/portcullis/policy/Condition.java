@@ -24,9 +24,7 @@ sealed interface Condition permits Combination, EnvelopeCondition, ClientConditi
      * without filters need not read the message for the policy.
      */
     default boolean mayHoldWithoutFilterFindings() {
-        return !(this instanceof FindingCondition) || this instanceof FindingCondition.FindingExists e
-                && e.names().stream().anyMatch(n -> n.startsWith("mime."))
-                || this instanceof FindingCondition.FindingValue v && v.name().startsWith("mime.");
+        return !(this instanceof FindingCondition) || testsParseFindings();
     }
 
     /** Whether this condition (or one inside it) tests a {@code mime.*} finding the gateway makes itself. */

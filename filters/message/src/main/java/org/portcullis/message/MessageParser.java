@@ -49,43 +49,37 @@ final class MessageParser {
      * message left unread: what the headers stage and a policy on headers need.
      */
     Headers topHeaders() throws IOException {
-        try (InputStream in = source.open()) {
-            MimeTokenStream tokens = TokenStreams.create(limits, notes,
-                    new CheckingFieldBuilder(limits.maxHeaderSection(), notes));
-            tokens.parse(in);
-            try {
-                for (EntityState state = tokens.getState(); state != EntityState.T_END_OF_STREAM; state = tokens.next()) {
-                    if (state == EntityState.T_END_HEADER) {
-                        break;
-                    }
-                    step(tokens, state);
-                }
-            } catch (MimeException | MaxLineLimitException e) {
-                // The full parse notes it; the fields read so far are the section.
-            }
-        }
+        read(true);
         PartBuilder top = open.peekLast();
         return top == null ? Headers.of(List.of()) : top.headers();
     }
 
     /** The root part; throws only when the file cannot be read. */
     ParsedPart parse() throws IOException {
+        read(false);
+        while (!open.isEmpty()) {
+            endPart();
+        }
+        return root != null ? root : emptyRoot();
+    }
+
+    /** Runs the token stream through the parts, or only up to the end of the top-level header section. */
+    private void read(boolean headerSectionOnly) throws IOException {
         try (InputStream in = source.open()) {
             MimeTokenStream tokens = TokenStreams.create(limits, notes,
                     new CheckingFieldBuilder(limits.maxHeaderSection(), notes));
             tokens.parse(in);
             try {
                 for (EntityState state = tokens.getState(); state != EntityState.T_END_OF_STREAM; state = tokens.next()) {
+                    if (headerSectionOnly && state == EntityState.T_END_HEADER) {
+                        return;
+                    }
                     step(tokens, state);
                 }
             } catch (MimeException | MaxLineLimitException e) {
                 notes.limit(notes.currentPart(), "parsing stopped here: " + e.getMessage());
             }
         }
-        while (!open.isEmpty()) {
-            endPart();
-        }
-        return root != null ? root : emptyRoot();
     }
 
     private void step(MimeTokenStream tokens, EntityState state) throws IOException {

@@ -28,9 +28,7 @@ public interface Judge {
      * Whether this judge can be swayed by the {@code mime.*} findings the gateway makes when it
      * parses a message. When not, a message no filter parses is never parsed for the judge.
      */
-    default boolean readsParseFindings() {
-        return true;
-    }
+    boolean readsParseFindings();
 
     /** The judge without a policy: the strictest verdict the filters proposed stands. */
     static Judge proposals() {

@@ -5,12 +5,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.portcullis.filter.Connection;
 import org.portcullis.filter.Direction;
 import org.portcullis.filter.Envelope;
@@ -189,9 +189,9 @@ public final class SessionFilters implements AutoCloseable {
             Timeout deadline = Deadlines.after(filter.timeout(), () -> timedOut(i, filter, runner));
             FilterOutcome outcome;
             try {
-                StageResult answer = withQueueId(queueId, () -> call.apply(instance)).call();
+                StageResult answer = withQueueId(queueId, () -> call.apply(instance));
                 outcome = answered(filter, stage, answer == null ? StageResult.proceed() : answer, started);
-            } catch (Exception | LinkageError | AssertionError e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
                 LOG.debug("filter {} failed at {}", filter.name(), stage, e);
                 outcome = failed(filter, stage, queueId, String.valueOf(e.getMessage() == null
                         ? e.getClass().getSimpleName() : e.getMessage()), false);
@@ -303,15 +303,14 @@ public final class SessionFilters implements AutoCloseable {
         }
     }
 
-    private static <T> Callable<T> withQueueId(String queueId, Callable<T> call) {
-        return () -> {
-            if (queueId == null) {
-                return call.call();
-            }
-            try (var ignored = MDC.putCloseable(EventLog.MDC_QUEUE_ID, queueId)) {
-                return call.call();
-            }
-        };
+    /** Runs {@code call} with the queue id in the logging context, so a filter's own log lines carry it. */
+    private static StageResult withQueueId(String queueId, Supplier<StageResult> call) {
+        if (queueId == null) {
+            return call.get();
+        }
+        try (var ignored = MDC.putCloseable(EventLog.MDC_QUEUE_ID, queueId)) {
+            return call.get();
+        }
     }
 
     /** The session is over: each session instance is closed. */

@@ -115,12 +115,9 @@ final class SocketTransport implements MilterTransport {
         queuedBytes = 0;
         Timeout deadline = arm(timeout);
         try {
-            long left = 0;
-            for (ByteBuffer b : out) {
-                left += b.remaining();
-            }
-            while (left > 0) {
-                left -= channel.write(out);
+            // A gathering write takes the buffers in order: the last one empty means all are sent.
+            while (out[out.length - 1].hasRemaining()) {
+                channel.write(out);
             }
         } catch (ClosedChannelException e) {
             throw expiredOr(deadline, e, "sending '" + PacketDecoder.printable(code) + "'");

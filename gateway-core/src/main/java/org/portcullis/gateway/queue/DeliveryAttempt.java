@@ -166,8 +166,8 @@ final class DeliveryAttempt {
             next = now.plus(retry.delay(attempts, random));
         }
         boolean anyPending = changes.values().stream().anyMatch(p -> !p.done());
-        if (!anyPending && message.progress().pendingCount() == changes.size()) {
-            // Every recipient is done with this attempt: the file goes without a last progress
+        if (!anyPending) {
+            // Every recipient is done: the file goes without a last progress
             // record. Should the machine die before the removal is on disk, the message is sent
             // again after the restart: a duplicate at worst, never a loss.
             return remove(id, file);

@@ -71,8 +71,7 @@ final class GroupCommitter implements AutoCloseable {
             inlineSyncs.incrementAndGet();
             try {
                 if (closing) {
-                    spool.discard(message.queueId(), channel);
-                    fail(pending, new IOException("the spool is shutting down"));
+                    refuse(pending);
                 } else {
                     syncFile(pending);
                 }
@@ -84,10 +83,14 @@ final class GroupCommitter implements AutoCloseable {
         try {
             syncers.execute(() -> syncFile(pending));
         } catch (RejectedExecutionException e) {
-            spool.discard(message.queueId(), channel);
-            fail(pending, new IOException("the spool is shutting down"));
+            refuse(pending);
         }
         return pending.future();
+    }
+
+    private void refuse(Pending p) {
+        spool.discard(p.id(), p.channel());
+        fail(p, new IOException("the spool is shutting down"));
     }
 
     private void syncFile(Pending p) {
@@ -154,7 +157,7 @@ final class GroupCommitter implements AutoCloseable {
             spool.finished(p.id());
             if (p.target() != SpoolState.ACTIVE) {
                 metrics.committed(p.startedNanos());
-                completeLater(p, null);
+                complete(p, null);
                 continue;
             }
             try {
@@ -165,20 +168,21 @@ final class GroupCommitter implements AutoCloseable {
                 spool.listenerFailed(p.id(), e);
             }
             metrics.committed(p.startedNanos());
-            completeLater(p, null);
+            complete(p, null);
         }
     }
 
     private void fail(Pending p, Throwable cause) {
         spool.writeFailed(p.id(), "commit", cause);
-        completeLater(p, cause instanceof IOException io ? io : new IOException("commit failed", cause));
+        complete(p, cause instanceof IOException io ? io : new IOException("commit failed", cause));
     }
 
     /**
-     * Completes on this thread: what waits on a commit only hands the result on (to a session's
-     * event loop, or by waking the thread that joins), never works on it here.
+     * Completes on the calling thread (the committer's, for every commit that got that far): what
+     * waits on a commit only hands the result on — to a session's event loop, or by waking the
+     * thread that joins — and never works on it here.
      */
-    private void completeLater(Pending p, IOException failure) {
+    private void complete(Pending p, IOException failure) {
         if (failure == null) {
             p.future().complete(null);
         } else {
